@@ -248,6 +248,13 @@ def _palatal(parts: Parts) -> bool:
     return parts.vowels.startswith("i") and not parts.vowels.startswith("ir")
 
 
+def _sides(syllable: str) -> list[str]:
+    """``--jin5/*lin5`` -> ["--jin5", "--lin5"]: a pair's sides, "*" (usual mark) dropped."""
+    prefix = NEUTRAL_PREFIX if syllable.startswith(NEUTRAL_PREFIX) else ""
+    sides = syllable[len(prefix):].split("/")
+    return [prefix + side.lstrip("*") for side in sides]
+
+
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -481,14 +488,15 @@ def render(syllable: str, system: System = System.TL, tones: ToneStyle = ToneSty
     """One numbered syllable (may start with ``--``) in ``system``, NFC.
 
     Capitals (the lexicon's proper-noun marker) are ignored; see ``capitalize``.
-    A south/north pair ``a/b`` is rendered on both sides.
+    A south/north pair ``a/b`` (``*`` marking the usual side is dropped) is
+    rendered on both sides.
 
     >>> render("tsiah8"), render("tsiah8", System.POJ), render("tsiah8", System.TPS)
     ('tsia̍h', 'chia̍h', 'ㄐㄧㄚㆷ̇')
     """
     system, tones = parse_system(system), parse_tones(tones)
     if "/" in syllable:
-        return "/".join(render(side, system, tones) for side in syllable.split("/"))
+        return "/".join(render(side, system, tones) for side in _sides(syllable))
     return _nfc(RENDERERS[system](parse_parts(syllable), tones))
 
 
@@ -510,7 +518,7 @@ def sandhi_syllable(syllable: str, dialect: Dialect = Dialect.SOUTH) -> str:
     """
     dialect = parse_dialect(dialect)
     if "/" in syllable:
-        return "/".join(sandhi_syllable(side, dialect) for side in syllable.split("/"))
+        return "/".join(sandhi_syllable(side, dialect) for side in _sides(syllable))
     neutral, letters, tone = split_numbered(syllable.strip().lower())
     if neutral:
         return syllable

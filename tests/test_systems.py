@@ -41,6 +41,7 @@ def lexicon_syllables() -> list[str]:
     with open(LEXICON, encoding="utf-8") as f:
         next(f)
         for line in f:
+            # "senn1/*sinn1": "*" marks the usual side of a pair
             for token in re.findall(r"(?:--)?[A-Za-z]+[1-9]", line.split("\t")[1]):
                 found.add(token.lower())
     return sorted(found)
@@ -259,6 +260,9 @@ def test_ipa_syllabic_nasals():
 
 def test_alternants_render_both_sides():
     assert render("jin5/lin5", System.POJ) == "jîn/lîn"
+    assert render("senn1/*sinn1", System.TL) == "senn/sinn"
+    assert render("--jin5/lin5", System.TL, NUMBERS) == "--jin5/--lin5"
+    assert sandhi_syllable("senn1/*sinn1") == "senn7/sinn7"
 
 
 def test_capital_input_is_lowercased():
@@ -277,6 +281,18 @@ def test_every_lexicon_syllable_in_every_system_tone_and_style():
                 for tones in ToneStyle:
                     text = render(variant, system, tones)
                     assert text and text == unicodedata.normalize("NFC", text), (variant, system, tones)
+
+
+def test_every_lexicon_token_with_its_pairs():
+    with open(LEXICON, encoding="utf-8") as f:
+        next(f)
+        readings = [line.split("\t")[1] for line in f]
+    pair = re.compile(r"(?:--)?[A-Za-z]+[1-9](?:/\*?[A-Za-z]+[1-9])?")
+    for reading in readings:
+        for token in pair.findall(reading):
+            for system in System:
+                assert render(token, system).count("/") == token.count("/"), (token, system)
+            sandhi_syllable(token)
 
 
 def test_tl_marks_round_trip_over_lexicon():
