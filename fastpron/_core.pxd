@@ -1,0 +1,88 @@
+# C-level declarations of the fastpron core.  The layouts of Entry, Reading and
+# Slot match the structs that fastpron/lexicon.py packs into the binary.
+
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
+
+cdef enum:
+    PREFIX_ONLY = 0xFFFF     # Entry.n_readings: the key only starts longer keys
+    READING_CAPITAL = 1      # Reading.flags: proper noun
+
+cdef enum TokenKind:
+    KIND_OTHER = 0
+    KIND_CHAR = 1
+    KIND_WORD = 2
+    KIND_UNKNOWN = 3
+
+cdef packed struct Entry:
+    uint32_t key_offset      # into LexView.key_cps
+    uint16_t key_len
+    uint16_t n_readings      # 0: removed by a user entry; PREFIX_ONLY: no readings
+    uint32_t first_reading   # into LexView.readings
+    int32_t cost             # what one token of this entry costs the segmenter
+
+cdef packed struct Reading:
+    uint32_t first_syllable  # into LexView.syllable_refs
+    uint16_t n_syllables
+    uint16_t flags
+    int32_t weight
+
+cdef packed struct Slot:
+    uint64_t hash
+    uint32_t entry           # entry index + 1; 0 is an empty slot
+    uint32_t padding
+
+cdef struct LexView:
+    const Entry* entries
+    const Reading* readings
+    const uint32_t* key_cps
+    const uint32_t* syllable_refs
+    const Slot* slots
+    uint64_t mask            # n_slots - 1
+    uint32_t n_entries
+    uint32_t max_key_len
+    uint8_t* starts_key      # bitmap over the BMP: can this code point start a key?
+
+cdef struct CToken:
+    Py_ssize_t start
+    Py_ssize_t end
+    const Entry* entry       # NULL for KIND_OTHER and KIND_UNKNOWN
+    const LexView* lex       # the lexicon that holds entry
+    int kind
+
+cdef struct TokenBuffer:
+    CToken* items
+    Py_ssize_t length
+    Py_ssize_t capacity
+
+cdef struct TextBuffer:
+    Py_UCS4* data
+    Py_ssize_t length
+    Py_ssize_t capacity
+    bint failed              # an allocation failed
+
+cdef class CompiledLexicon:
+    cdef char* buffer
+    cdef LexView view
+    cdef readonly list syllables
+    cdef readonly str origin
+    cdef _validate(self, header)
+
+cdef struct TableView:
+    Py_UCS4* pool
+    Py_ssize_t* offsets      # string k is pool[offsets[k]:offsets[k + 1]]
+    Py_ssize_t n_strings
+    Py_UCS4 separator        # between the syllables of a word; 0 for none
+
+cdef class RenderTable:
+    cdef TableView view
+    cdef readonly list strings
+    cdef readonly str syllable_separator
+
+cdef class Core:
+    cdef CompiledLexicon base
+    cdef CompiledLexicon overlay
+    cdef int32_t unknown_cost
+    cdef int32_t other_cost
+    cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
+                      TokenBuffer* tokens) except -1
+    cdef _check_table(self, RenderTable table, CompiledLexicon overlay)

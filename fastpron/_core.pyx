@@ -1,0 +1,837 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The native core: lexicon look-up in C hash tables, best-path segmentation,
+and rendering to text or HTML, all without the GIL.
+
+`Core` is the one Python-facing class; fastpron/__init__.py wraps it.  The
+algorithm is the one in fastpron/reference.py, which tests compare it with.
+"""
+
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
+from libc.stdlib cimport malloc, realloc, free, calloc
+from libc.string cimport memcpy
+
+from fastpron import lexicon as _lexicon
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object)
+    void* PyUnicode_DATA(object)
+    Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index) nogil
+    object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
+
+cdef extern from *:
+    """
+    #define FP_FNV_OFFSET 0xCBF29CE484222325ULL
+    #define FP_FNV_PRIME 0x100000001B3ULL
+    #define FP_FINAL_MULTIPLIER 0xFF51AFD7ED558CCDULL
+    #define FP_INFINITE_COST 0x3FFFFFFFFFFFFFFFLL
+    """
+    const uint64_t FNV_OFFSET "FP_FNV_OFFSET"
+    const uint64_t FNV_PRIME "FP_FNV_PRIME"
+    const uint64_t FINAL_MULTIPLIER "FP_FINAL_MULTIPLIER"
+    const int64_t INFINITE_COST "FP_INFINITE_COST"
+
+cdef enum:
+    BMP_SIZE = 0x10000
+    VARIANTS = 4            # strings per syllable in a RenderTable: bit 0 capital, bit 1 sandhi
+
+KIND_NAMES = ("other", "char", "word", "unknown")
+
+
+# ---------------------------------------------------------------- hashing
+
+cdef inline uint64_t hash_step(uint64_t h, Py_UCS4 cp) noexcept nogil:
+    return (h ^ <uint64_t>cp) * FNV_PRIME
+
+
+cdef inline uint64_t hash_final(uint64_t h) noexcept nogil:
+    h ^= h >> 33
+    h *= FINAL_MULTIPLIER
+    h ^= h >> 33
+    return h
+
+
+cdef inline bint is_han(Py_UCS4 cp) noexcept nogil:
+    return ((0x4E00 <= cp <= 0x9FFF) or (0x3400 <= cp <= 0x4DBF) or (0xF900 <= cp <= 0xFAFF)
+            or (0x20000 <= cp <= 0x323AF) or cp == 0x3007)
+
+
+cdef inline const Entry* probe(const LexView* lex, uint64_t h, const void* data, int kind,
+                               Py_ssize_t start, Py_ssize_t length) noexcept nogil:
+    """The entry whose key is text[start:start+length], or NULL."""
+    cdef uint64_t at = h & lex.mask
+    cdef const Slot* slot
+    cdef const Entry* entry
+    cdef Py_ssize_t k
+    while True:
+        slot = &lex.slots[at]
+        if slot.entry == 0:
+            return NULL
+        if slot.hash == h:
+            entry = &lex.entries[slot.entry - 1]
+            if entry.key_len == length:
+                k = 0
+                while k < length and lex.key_cps[entry.key_offset + k] == PyUnicode_READ(kind, data, start + k):
+                    k += 1
+                if k == length:
+                    return entry
+        at = (at + 1) & lex.mask
+
+
+cdef inline bint may_start_key(const LexView* lex, Py_UCS4 cp) noexcept nogil:
+    if lex.n_entries == 0:
+        return False
+    cdef uint32_t c = <uint32_t>cp
+    if c >= BMP_SIZE:
+        return True
+    return (lex.starts_key[c >> 3] >> (c & 7)) & 1
+
+
+# ---------------------------------------------------------------- buffers
+
+cdef bint tokens_push(TokenBuffer* buf, Py_ssize_t start, Py_ssize_t end, const Entry* entry,
+                      const LexView* lex, int kind) noexcept nogil:
+    """Append a token, merging runs of KIND_OTHER.  False when out of memory."""
+    cdef CToken* grown
+    cdef Py_ssize_t capacity
+    if (kind == KIND_OTHER and buf.length > 0 and buf.items[buf.length - 1].kind == KIND_OTHER
+            and buf.items[buf.length - 1].end == start):
+        buf.items[buf.length - 1].end = end
+        return True
+    if buf.length == buf.capacity:
+        capacity = buf.capacity * 2 if buf.capacity else 256
+        grown = <CToken*>realloc(buf.items, capacity * sizeof(CToken))
+        if grown == NULL:
+            return False
+        buf.items = grown
+        buf.capacity = capacity
+    buf.items[buf.length].start = start
+    buf.items[buf.length].end = end
+    buf.items[buf.length].entry = entry
+    buf.items[buf.length].lex = lex
+    buf.items[buf.length].kind = kind
+    buf.length += 1
+    return True
+
+
+cdef inline bint text_reserve(TextBuffer* out, Py_ssize_t extra) noexcept nogil:
+    cdef Py_ssize_t capacity
+    cdef Py_UCS4* grown
+    if out.failed:
+        return False
+    if out.length + extra <= out.capacity:
+        return True
+    capacity = out.capacity * 2 if out.capacity else 1024
+    while capacity < out.length + extra:
+        capacity *= 2
+    grown = <Py_UCS4*>realloc(out.data, capacity * sizeof(Py_UCS4))
+    if grown == NULL:
+        out.failed = True
+        return False
+    out.data = grown
+    out.capacity = capacity
+    return True
+
+
+cdef inline void text_putc(TextBuffer* out, Py_UCS4 ch) noexcept nogil:
+    if text_reserve(out, 1):
+        out.data[out.length] = ch
+        out.length += 1
+
+
+cdef inline void text_puts(TextBuffer* out, const Py_UCS4* chars, Py_ssize_t n) noexcept nogil:
+    if text_reserve(out, n):
+        memcpy(&out.data[out.length], chars, n * sizeof(Py_UCS4))
+        out.length += n
+
+
+cdef inline void text_ascii(TextBuffer* out, const char* s) noexcept nogil:
+    cdef Py_ssize_t i = 0
+    while s[i]:
+        text_putc(out, <Py_UCS4>s[i])
+        i += 1
+
+
+cdef object text_to_str(TextBuffer* out):
+    if out.failed:
+        raise MemoryError("fastpron: out of memory while writing the output")
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length)
+
+
+# ---------------------------------------------------------------- segmentation
+
+cdef struct Step:
+    int64_t cost
+    Py_ssize_t start          # where the best edge into this position begins
+    const Entry* entry
+    const LexView* lex
+    int kind
+
+
+cdef bint segment(const LexView* base, const LexView* overlay, const void* data, int kind,
+                  Py_ssize_t n, int32_t unknown_cost, int32_t other_cost,
+                  TokenBuffer* tokens) noexcept nogil:
+    """Best-path segmentation of text[0:n] into `tokens`.  False when out of memory.
+
+    A dynamic programme over positions: each lexicon key that matches at i is
+    an edge i -> i+len with the entry's cost; a position no entry covers gets
+    a one-character edge (unknown Han, or other).  The least total cost wins;
+    ties keep the first edge found (shorter starts first).  The text is cut
+    into windows wherever no edge crosses, so memory stays small.
+    """
+    cdef Py_ssize_t max_len = base.max_key_len
+    if overlay != NULL and overlay.max_key_len > max_len:
+        max_len = overlay.max_key_len
+    if max_len < 1:
+        max_len = 1
+    cdef Py_ssize_t capacity = 64, window = 0, filled = 0, reach = 0
+    cdef Step* steps = <Step*>malloc(capacity * sizeof(Step))
+    cdef Py_ssize_t* path = NULL
+    cdef Py_ssize_t i, length, j, rel, count, p
+    cdef Py_UCS4 cp
+    cdef uint64_t h, hf
+    cdef const Entry* found_base
+    cdef const Entry* found_overlay
+    cdef const Entry* use
+    cdef const LexView* use_lex
+    cdef bint have_single, ok = True
+    cdef int64_t cost
+    cdef Step* grown
+    if steps == NULL:
+        return False
+    steps[0].cost = 0
+    filled = 1
+    i = 0
+    while i < n:
+        rel = i - window
+        # room for every edge out of i
+        if rel + max_len + 1 > capacity:
+            while rel + max_len + 1 > capacity:
+                capacity *= 2
+            grown = <Step*>realloc(steps, capacity * sizeof(Step))
+            if grown == NULL:
+                ok = False
+                break
+            steps = grown
+        while filled <= rel + max_len:
+            steps[filled].cost = INFINITE_COST
+            filled += 1
+
+        have_single = False
+        cp = PyUnicode_READ(kind, data, i)
+        if may_start_key(base, cp) or (overlay != NULL and may_start_key(overlay, cp)):
+            h = FNV_OFFSET
+            length = 1
+            while length <= max_len and i + length <= n:
+                h = hash_step(h, PyUnicode_READ(kind, data, i + length - 1))
+                hf = hash_final(h)
+                found_overlay = probe(overlay, hf, data, kind, i, length) if overlay != NULL else NULL
+                found_base = probe(base, hf, data, kind, i, length)
+                if found_overlay == NULL and found_base == NULL:
+                    break
+                use = NULL
+                use_lex = NULL
+                if found_overlay != NULL and found_overlay.n_readings != PREFIX_ONLY:
+                    if found_overlay.n_readings > 0:      # 0: the user removed this key
+                        use = found_overlay
+                        use_lex = overlay
+                elif found_base != NULL and found_base.n_readings != PREFIX_ONLY and found_base.n_readings > 0:
+                    use = found_base
+                    use_lex = base
+                if use != NULL:
+                    if length == 1:
+                        have_single = True
+                    cost = steps[rel].cost + use.cost
+                    if cost < steps[rel + length].cost:
+                        steps[rel + length].cost = cost
+                        steps[rel + length].start = rel
+                        steps[rel + length].entry = use
+                        steps[rel + length].lex = use_lex
+                        steps[rel + length].kind = KIND_WORD if length > 1 else KIND_CHAR
+                    if i + length > reach:
+                        reach = i + length
+                length += 1
+        if not have_single:
+            cost = steps[rel].cost + (unknown_cost if is_han(cp) else other_cost)
+            if cost < steps[rel + 1].cost:
+                steps[rel + 1].cost = cost
+                steps[rel + 1].start = rel
+                steps[rel + 1].entry = NULL
+                steps[rel + 1].lex = NULL
+                steps[rel + 1].kind = KIND_UNKNOWN if is_han(cp) else KIND_OTHER
+        if i + 1 > reach:
+            reach = i + 1
+        i += 1
+
+        if reach == i:
+            # No edge crosses i: the best path up to i is final.  Walk it back.
+            count = 0
+            j = i - window
+            while j > 0:
+                count += 1
+                j = steps[j].start
+            path = <Py_ssize_t*>malloc(count * sizeof(Py_ssize_t))
+            if path == NULL:
+                ok = False
+                break
+            j = i - window
+            p = count
+            while j > 0:
+                p -= 1
+                path[p] = j
+                j = steps[j].start
+            for p in range(count):
+                j = path[p]
+                if not tokens_push(tokens, window + steps[j].start, window + j,
+                                   steps[j].entry, steps[j].lex, steps[j].kind):
+                    ok = False
+                    break
+            free(path)
+            path = NULL
+            if not ok:
+                break
+            window = i
+            steps[0].cost = 0
+            filled = 1
+    free(steps)
+    return ok
+
+
+# ---------------------------------------------------------------- the lexicon
+
+cdef class CompiledLexicon:
+    """A compiled lexicon (see fastpron/lexicon.py), checked and held in C memory."""
+
+    def __cinit__(self, bytes data not None, str origin="lexicon"):
+        self.buffer = NULL
+        self.view.starts_key = NULL
+        self.view.n_entries = 0
+        self.origin = origin
+        header = _lexicon.read_header(data, origin)
+        self.syllables = _lexicon.syllable_strings(data, header)
+        cdef Py_ssize_t size = len(data)
+        self.buffer = <char*>malloc(size if size else 1)
+        if self.buffer == NULL:
+            raise MemoryError()
+        memcpy(self.buffer, <const char*>data, size)
+
+        # Section offsets, in the order lexicon.compile_entries writes them.
+        cdef Py_ssize_t entries_at, readings_at, keys_at, refs_at, slots_at
+        cdef Py_ssize_t pos = _lexicon.HEADER_SIZE
+        pos = _aligned(pos + 4 * (header.n_syllables + 1)
+                       + _syllable_blob_size(data, header))
+        entries_at = pos
+        pos = _aligned(pos + header.n_entries * _lexicon.ENTRY_SIZE)
+        readings_at = pos
+        pos = _aligned(pos + header.n_readings * _lexicon.READING_SIZE)
+        keys_at = pos
+        pos = _aligned(pos + header.n_key_cps * 4)
+        refs_at = pos
+        pos = _aligned(pos + header.n_syllable_refs * 4)
+        slots_at = pos
+        pos = pos + header.n_slots * _lexicon.SLOT_SIZE
+        if pos > size or header.n_slots & (header.n_slots - 1) or header.n_slots <= header.n_entries:
+            raise _lexicon.LexiconError(f"{origin}: section sizes do not add up; rebuild it "
+                                        f"with `python -m fastpron.lexicon`")
+        self.view.entries = <const Entry*>(self.buffer + entries_at)
+        self.view.readings = <const Reading*>(self.buffer + readings_at)
+        self.view.key_cps = <const uint32_t*>(self.buffer + keys_at)
+        self.view.syllable_refs = <const uint32_t*>(self.buffer + refs_at)
+        self.view.slots = <const Slot*>(self.buffer + slots_at)
+        self.view.mask = header.n_slots - 1
+        self.view.n_entries = header.n_entries
+        self.view.max_key_len = header.max_key_len
+        self._validate(header)
+        self.view.starts_key = <uint8_t*>calloc(BMP_SIZE // 8, 1)
+        if self.view.starts_key == NULL:
+            raise MemoryError()
+        cdef uint32_t e, first
+        for e in range(self.view.n_entries):
+            first = self.view.key_cps[self.view.entries[e].key_offset]
+            if first < BMP_SIZE:
+                self.view.starts_key[first >> 3] |= <uint8_t>(1 << (first & 7))
+
+    cdef _validate(self, header):
+        """Every offset in range: a corrupt file must fail here, not crash later."""
+        cdef uint32_t e, r, k, n_syllables = header.n_syllables
+        cdef const Entry* entry
+        cdef const Reading* reading
+        cdef uint64_t n_readings = header.n_readings, n_keys = header.n_key_cps
+        cdef uint64_t n_refs = header.n_syllable_refs
+        for e in range(self.view.n_entries):
+            entry = &self.view.entries[e]
+            if (entry.key_len == 0 or entry.key_len > self.view.max_key_len
+                    or <uint64_t>entry.key_offset + entry.key_len > n_keys):
+                raise _lexicon.LexiconError(f"{self.origin}: entry {e} has a bad key")
+            if entry.n_readings == PREFIX_ONLY:
+                continue
+            if <uint64_t>entry.first_reading + entry.n_readings > n_readings:
+                raise _lexicon.LexiconError(f"{self.origin}: entry {e} has bad readings")
+            for r in range(entry.first_reading, entry.first_reading + entry.n_readings):
+                reading = &self.view.readings[r]
+                if (reading.n_syllables != entry.key_len
+                        or <uint64_t>reading.first_syllable + reading.n_syllables > n_refs):
+                    raise _lexicon.LexiconError(f"{self.origin}: reading {r} is out of range")
+                for k in range(reading.first_syllable, reading.first_syllable + reading.n_syllables):
+                    if self.view.syllable_refs[k] >= n_syllables:
+                        raise _lexicon.LexiconError(f"{self.origin}: syllable reference {k} is out of range")
+        for k in range(self.view.mask + 1):
+            if self.view.slots[k].entry > self.view.n_entries:
+                raise _lexicon.LexiconError(f"{self.origin}: hash slot {k} is out of range")
+
+    def __dealloc__(self):
+        free(self.buffer)
+        free(self.view.starts_key)
+
+    @property
+    def n_entries(self):
+        return self.view.n_entries
+
+
+cdef Py_ssize_t _aligned(Py_ssize_t pos):
+    return (pos + 7) & ~(<Py_ssize_t>7)
+
+
+cdef Py_ssize_t _syllable_blob_size(bytes data, header) except -1:
+    import struct
+    end = struct.unpack_from("<I", data, _lexicon.HEADER_SIZE + 4 * header.n_syllables)[0]
+    return end
+
+
+# ---------------------------------------------------------------- rendering tables
+
+cdef class RenderTable:
+    """Rendered text of every syllable id, VARIANTS strings each (capital x sandhi).
+
+    Built once per set of output options by fastpron/__init__.py, from the
+    rules in fastpron/systems.py; afterwards output is a table look-up.
+    """
+
+    def __cinit__(self, list strings not None, str syllable_separator not None):
+        if len(strings) % VARIANTS:
+            raise ValueError("a RenderTable needs 4 strings per syllable")
+        if len(syllable_separator) > 1:
+            raise ValueError("the syllable separator is one character or none")
+        self.strings = strings
+        self.syllable_separator = syllable_separator
+        self.view.separator = ord(syllable_separator) if syllable_separator else 0
+        self.view.n_strings = len(strings)
+        self.view.pool = NULL
+        self.view.offsets = <Py_ssize_t*>malloc((self.view.n_strings + 1) * sizeof(Py_ssize_t))
+        if self.view.offsets == NULL:
+            raise MemoryError()
+        cdef Py_ssize_t total = 0, k, c
+        for k in range(self.view.n_strings):
+            self.view.offsets[k] = total
+            total += len(<str>strings[k])
+        self.view.offsets[self.view.n_strings] = total
+        self.view.pool = <Py_UCS4*>malloc((total if total else 1) * sizeof(Py_UCS4))
+        if self.view.pool == NULL:
+            raise MemoryError()
+        for k in range(self.view.n_strings):
+            s = <str>strings[k]
+            for c in range(len(s)):
+                self.view.pool[self.view.offsets[k] + c] = ord(s[c])
+
+    def __dealloc__(self):
+        free(self.view.pool)
+        free(self.view.offsets)
+
+    @property
+    def n_syllables(self):
+        return self.view.n_strings // VARIANTS
+
+
+# ---------------------------------------------------------------- output
+
+cdef enum:
+    OPT_CAPITALIZE = 1      # romanize: a capital at the start of each sentence
+    OPT_LATIN_PUNCT = 2     # romanize: CJK punctuation to Latin
+    OPT_SANDHI = 4          # spoken tones for all but the last syllable of a tone group
+
+
+cdef inline uint32_t syllable_id(const CToken* token, Py_ssize_t k) noexcept nogil:
+    cdef const Reading* reading = &token.lex.readings[token.entry.first_reading]
+    return token.lex.syllable_refs[reading.first_syllable + k]
+
+
+cdef inline bint is_neutral(const TableView* table, uint32_t sid) noexcept nogil:
+    """A neutral-tone syllable renders with a leading '-' ("--ah")."""
+    cdef Py_ssize_t at = table.offsets[sid * VARIANTS]
+    return table.offsets[sid * VARIANTS + 1] > at and table.pool[at] == 0x2D
+
+
+cdef inline bint takes_sandhi(const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t,
+                              Py_ssize_t k, const TableView* table) noexcept nogil:
+    """Is syllable k of token t followed, in the same tone group, by a syllable
+    that is not neutral?  Groups end at any non-reading token."""
+    cdef const CToken* token = &tokens[t]
+    cdef const CToken* following
+    if k + 1 < token.end - token.start:
+        return not is_neutral(table, syllable_id(token, k + 1))
+    if t + 1 >= n_tokens:
+        return False
+    following = &tokens[t + 1]
+    if following.kind != KIND_CHAR and following.kind != KIND_WORD:
+        return False
+    return not is_neutral(table, syllable_id(following, 0))
+
+
+cdef inline Py_ssize_t variant_index(uint32_t sid, bint capital, bint sandhi) noexcept nogil:
+    return sid * VARIANTS + (1 if capital else 0) + (2 if sandhi else 0)
+
+
+cdef inline void put_syllable(TextBuffer* out, const TableView* table, Py_ssize_t index) noexcept nogil:
+    text_puts(out, &table.pool[table.offsets[index]], table.offsets[index + 1] - table.offsets[index])
+
+
+cdef Py_UCS4 latin_punctuation(Py_UCS4 cp) noexcept nogil:
+    if cp == 0xFF0C or cp == 0x3001: return 0x2C   # ，、 -> ,
+    if cp == 0x3002 or cp == 0xFF0E: return 0x2E   # 。． -> .
+    if cp == 0xFF01: return 0x21                   # ！
+    if cp == 0xFF1F: return 0x3F                   # ？
+    if cp == 0xFF1A: return 0x3A                   # ：
+    if cp == 0xFF1B: return 0x3B                   # ；
+    if cp == 0xFF08: return 0x28                   # （
+    if cp == 0xFF09: return 0x29                   # ）
+    if cp == 0x300C or cp == 0x300A: return 0x201C  # 「《 -> “
+    if cp == 0x300D or cp == 0x300B: return 0x201D  # 」》 -> ”
+    if cp == 0x300E or cp == 0x3008: return 0x2018  # 『〈 -> ‘
+    if cp == 0x300F or cp == 0x3009: return 0x2019  # 』〉 -> ’
+    if cp == 0x3010: return 0x5B                   # 【
+    if cp == 0x3011: return 0x5D                   # 】
+    if cp == 0xFF5E: return 0x7E                   # ～
+    if cp == 0x3000: return 0x20                   # ideographic space
+    return cp
+
+
+cdef inline bint ends_sentence(Py_UCS4 cp) noexcept nogil:
+    return cp == 0x2E or cp == 0x21 or cp == 0x3F or cp == 0x0A
+
+
+cdef inline bint opens(Py_UCS4 cp) noexcept nogil:
+    return (cp == 0x28 or cp == 0x5B or cp == 0x7B or cp == 0x201C or cp == 0x2018
+            or cp == 0x22 or cp == 0x27 or cp == 0x2F)
+
+
+cdef inline bint is_wide_punctuation(Py_UCS4 cp) noexcept nogil:
+    """CJK punctuation carries its own spacing: no space after it."""
+    return ((0x3000 <= cp <= 0x303F) or (0xFF01 <= cp <= 0xFF0F) or (0xFF1A <= cp <= 0xFF20)
+            or (0xFF3B <= cp <= 0xFF40) or (0xFF5B <= cp <= 0xFF65))
+
+
+cdef inline bint is_space(Py_UCS4 cp) noexcept nogil:
+    return cp == 0x20 or cp == 0x09 or cp == 0x0A or cp == 0x0D or cp == 0x3000 or cp == 0xA0
+
+
+cdef inline bint is_alnum(Py_UCS4 cp) noexcept nogil:
+    return (0x30 <= cp <= 0x39) or (0x41 <= cp <= 0x5A) or (0x61 <= cp <= 0x7A) or (0xC0 <= cp <= 0x24F)
+
+
+cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
+                          const TableView* table, int options, TextBuffer* out) noexcept nogil:
+    cdef Py_ssize_t t, k, c
+    cdef const CToken* token
+    cdef Py_UCS4 cp, last, mapped
+    cdef uint32_t sid
+    cdef bint sentence_start = (options & OPT_CAPITALIZE) != 0
+    cdef bint capital, sandhi, previous_is_reading = False
+    cdef const Reading* reading
+    for t in range(n_tokens):
+        token = &tokens[t]
+        if token.kind == KIND_OTHER:
+            for c in range(token.start, token.end):
+                cp = PyUnicode_READ(kind, data, c)
+                if options & OPT_LATIN_PUNCT:
+                    mapped = latin_punctuation(cp)
+                    if mapped != cp and opens(mapped):
+                        # 講：「 -> kóng: “ : a space before, a capital after
+                        if out.length > 0 and not is_space(out.data[out.length - 1]) and not opens(out.data[out.length - 1]):
+                            text_putc(out, 0x20)
+                        if options & OPT_CAPITALIZE:
+                            sentence_start = True
+                    cp = mapped
+                if c == token.start and previous_is_reading and is_alnum(cp):
+                    text_putc(out, 0x20)
+                text_putc(out, cp)
+                if ends_sentence(cp) and options & OPT_CAPITALIZE:
+                    sentence_start = True
+            previous_is_reading = False
+            continue
+        if out.length > 0 and not (token.kind == KIND_UNKNOWN and tokens[t - 1].kind == KIND_UNKNOWN):
+            last = out.data[out.length - 1]
+            if not is_space(last) and not opens(last) and not is_wide_punctuation(last):
+                text_putc(out, 0x20)
+        if token.kind == KIND_UNKNOWN:
+            for c in range(token.start, token.end):
+                text_putc(out, PyUnicode_READ(kind, data, c))
+        else:
+            reading = &token.lex.readings[token.entry.first_reading]
+            for k in range(token.end - token.start):
+                sid = syllable_id(token, k)
+                if k > 0 and table.separator and not is_neutral(table, sid):
+                    text_putc(out, table.separator)
+                capital = k == 0 and (sentence_start or (reading.flags & READING_CAPITAL) != 0)
+                sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens, n_tokens, t, k, table)
+                put_syllable(out, table, variant_index(sid, capital, sandhi))
+        sentence_start = False
+        previous_is_reading = True
+
+
+cdef inline void put_escaped(TextBuffer* out, Py_UCS4 cp) noexcept nogil:
+    if cp == 0x26:
+        text_ascii(out, b"&amp;")
+    elif cp == 0x3C:
+        text_ascii(out, b"&lt;")
+    elif cp == 0x3E:
+        text_ascii(out, b"&gt;")
+    elif cp == 0x22:
+        text_ascii(out, b"&quot;")
+    elif cp == 0x27:
+        text_ascii(out, b"&#x27;")
+    elif cp == 0 or (0xD800 <= cp <= 0xDFFF):
+        text_putc(out, 0xFFFD)      # not representable in an HTML document
+    else:
+        text_putc(out, cp)
+
+
+cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
+                     const TableView* table, int options, TextBuffer* out) noexcept nogil:
+    cdef Py_ssize_t t, k, c, index
+    cdef const CToken* token
+    cdef const Reading* reading
+    cdef bint capital, sandhi
+    for t in range(n_tokens):
+        token = &tokens[t]
+        if token.kind == KIND_OTHER:
+            for c in range(token.start, token.end):
+                put_escaped(out, PyUnicode_READ(kind, data, c))
+            continue
+        if token.kind == KIND_UNKNOWN:
+            text_ascii(out, b'<span class="fp-unknown">')
+            for c in range(token.start, token.end):
+                put_escaped(out, PyUnicode_READ(kind, data, c))
+            text_ascii(out, b"</span>")
+            continue
+        reading = &token.lex.readings[token.entry.first_reading]
+        if token.kind == KIND_WORD:
+            text_ascii(out, b'<span class="fp-word">')
+        for k in range(token.end - token.start):
+            text_ascii(out, b"<ruby>")
+            put_escaped(out, PyUnicode_READ(kind, data, token.start + k))
+            text_ascii(out, b"<rp>(</rp><rt>")
+            capital = k == 0 and (reading.flags & READING_CAPITAL) != 0
+            sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens, n_tokens, t, k, table)
+            index = variant_index(syllable_id(token, k), capital, sandhi)
+            for c in range(table.offsets[index], table.offsets[index + 1]):
+                put_escaped(out, table.pool[c])
+            text_ascii(out, b"</rt><rp>)</rp></ruby>")
+        if token.kind == KIND_WORD:
+            text_ascii(out, b"</span>")
+
+
+# ---------------------------------------------------------------- Python objects
+
+cdef class Token:
+    """One piece of the annotated text.
+
+    text: the characters as given; reading: their reading in the chosen
+    system (None for "other" and "unknown"); syllables: one reading per
+    character; alternatives: the key's other readings; kind: "word", "char",
+    "unknown" (a Han character the lexicon lacks) or "other" (anything else);
+    start, end: the offsets in the input.
+    """
+    cdef readonly str text
+    cdef readonly object reading
+    cdef readonly tuple syllables
+    cdef readonly tuple alternatives
+    cdef readonly str kind
+    cdef readonly Py_ssize_t start
+    cdef readonly Py_ssize_t end
+
+    def __init__(self, text, reading, syllables, alternatives, kind, start, end):
+        self.text = text
+        self.reading = reading
+        self.syllables = tuple(syllables)
+        self.alternatives = tuple(alternatives)
+        self.kind = kind
+        self.start = start
+        self.end = end
+
+    def astuple(self):
+        return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end)
+
+    def asdict(self):
+        return {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
+                "alternatives": list(self.alternatives), "kind": self.kind,
+                "start": self.start, "end": self.end}
+
+    def __eq__(self, other):
+        if not hasattr(other, "astuple"):
+            return NotImplemented
+        return self.astuple() == other.astuple()
+
+    def __hash__(self):
+        return hash(self.astuple())
+
+    def __repr__(self):
+        return f"Token({self.text!r}, {self.reading!r}, kind={self.kind!r})"
+
+    def __reduce__(self):
+        return (Token, self.astuple())
+
+
+cdef class Core:
+    """Segmenter and renderer over a base lexicon and an optional user overlay."""
+
+    def __cinit__(self, CompiledLexicon base not None, int unknown_cost=_lexicon.UNKNOWN_COST,
+                  int other_cost=_lexicon.OTHER_COST):
+        self.base = base
+        self.overlay = None
+        self.unknown_cost = unknown_cost
+        self.other_cost = other_cost
+
+    property base_lexicon:
+        def __get__(self):
+            return self.base
+
+    property overlay_lexicon:
+        def __get__(self):
+            return self.overlay
+
+        def __set__(self, CompiledLexicon overlay):
+            # One reference assignment: calls in other threads keep the one they started with.
+            self.overlay = overlay
+
+    cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
+                      TokenBuffer* tokens) except -1:
+        cdef int kind = PyUnicode_KIND(text)
+        cdef const void* data = PyUnicode_DATA(text)
+        cdef Py_ssize_t n = len(text)
+        cdef const LexView* overlay_view = &overlay.view if overlay is not None else NULL
+        cdef bint ok
+        with nogil:
+            ok = segment(&base.view, overlay_view, data, kind, n,
+                         self.unknown_cost, self.other_cost, tokens)
+        if not ok:
+            raise MemoryError("fastpron: out of memory while segmenting")
+        return 0
+
+    def romanize(self, str text not None, RenderTable table not None, int options=0):
+        cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
+        cdef TextBuffer out = TextBuffer(NULL, 0, 0, False)
+        cdef CompiledLexicon base = self.base, overlay = self.overlay
+        cdef int kind = PyUnicode_KIND(text)
+        cdef const void* data = PyUnicode_DATA(text)
+        cdef Py_ssize_t n = len(text)
+        self._check_table(table, overlay)
+        try:
+            self._segment(text, base, overlay, &tokens)
+            with nogil:
+                text_reserve(&out, n * 4 + 16)
+                write_romanized(tokens.items, tokens.length, data, kind, &table.view, options, &out)
+            return text_to_str(&out)
+        finally:
+            free(tokens.items)
+            free(out.data)
+
+    def to_html(self, str text not None, RenderTable table not None, int options=0):
+        cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
+        cdef TextBuffer out = TextBuffer(NULL, 0, 0, False)
+        cdef CompiledLexicon base = self.base, overlay = self.overlay
+        cdef int kind = PyUnicode_KIND(text)
+        cdef const void* data = PyUnicode_DATA(text)
+        cdef Py_ssize_t n = len(text)
+        self._check_table(table, overlay)
+        try:
+            self._segment(text, base, overlay, &tokens)
+            with nogil:
+                text_reserve(&out, n * 40 + 16)
+                write_html(tokens.items, tokens.length, data, kind, &table.view, options, &out)
+            return text_to_str(&out)
+        finally:
+            free(tokens.items)
+            free(out.data)
+
+    def annotate(self, str text not None, RenderTable table not None, int options=0):
+        """A list of Token objects, readings rendered with `table`."""
+        cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
+        cdef CompiledLexicon base = self.base, overlay = self.overlay
+        cdef Py_ssize_t t, k, r, length
+        cdef const CToken* token
+        cdef const Reading* reading
+        cdef list result = [], strings = table.strings, syllables
+        cdef str separator = table.syllable_separator
+        cdef bint capital, sandhi
+        self._check_table(table, overlay)
+        try:
+            self._segment(text, base, overlay, &tokens)
+            for t in range(tokens.length):
+                token = &tokens.items[t]
+                surface = text[token.start:token.end]
+                if token.kind == KIND_OTHER or token.kind == KIND_UNKNOWN:
+                    result.append(Token(surface, None, (), (), KIND_NAMES[token.kind], token.start, token.end))
+                    continue
+                length = token.end - token.start
+                reading = &token.lex.readings[token.entry.first_reading]
+                syllables = []
+                for k in range(length):
+                    capital = k == 0 and (reading.flags & READING_CAPITAL) != 0
+                    sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens.items, tokens.length, t, k, &table.view)
+                    syllables.append(strings[variant_index(syllable_id(token, k), capital, sandhi)])
+                alternatives = []
+                for r in range(token.entry.first_reading + 1, token.entry.first_reading + token.entry.n_readings):
+                    alternatives.append(_join_reading(token.lex, &token.lex.readings[r], strings, separator))
+                result.append(Token(surface, _join(syllables, separator), syllables, alternatives,
+                                    KIND_NAMES[token.kind], token.start, token.end))
+            return result
+        finally:
+            free(tokens.items)
+
+    def lookup(self, str key not None):
+        """Readings of `key` in the base lexicon, numbered, best first; [] if none."""
+        cdef CompiledLexicon base = self.base
+        cdef Py_ssize_t n = len(key), k
+        cdef uint64_t h = FNV_OFFSET
+        cdef const Entry* entry
+        cdef const Reading* reading
+        cdef uint32_t r
+        if n == 0 or n > base.view.max_key_len:
+            return []
+        for k in range(n):
+            h = hash_step(h, key[k])
+        entry = probe(&base.view, hash_final(h), PyUnicode_DATA(key), PyUnicode_KIND(key), 0, n)
+        if entry == NULL or entry.n_readings == PREFIX_ONLY:
+            return []
+        result = []
+        for r in range(entry.first_reading, entry.first_reading + entry.n_readings):
+            reading = &base.view.readings[r]
+            syllables = [base.syllables[base.view.syllable_refs[reading.first_syllable + k]]
+                         for k in range(reading.n_syllables)]
+            if reading.flags & READING_CAPITAL:
+                syllables[0] = syllables[0][:1].upper() + syllables[0][1:]
+            result.append(_lexicon.join_reading(syllables))
+        return result
+
+    cdef _check_table(self, RenderTable table, CompiledLexicon overlay):
+        cdef Py_ssize_t needed = len(overlay.syllables) if overlay is not None else len(self.base.syllables)
+        if table.view.n_strings < needed * VARIANTS:
+            raise ValueError("this RenderTable was built for a smaller syllable list")
+
+
+cdef str _join(list syllables, str separator):
+    cdef list parts = []
+    for k, syllable in enumerate(syllables):
+        if k and separator and not (<str>syllable).startswith("-"):
+            parts.append(separator)
+        parts.append(syllable)
+    return "".join(parts)
+
+
+cdef str _join_reading(const LexView* lex, const Reading* reading, list strings, str separator):
+    cdef list syllables = []
+    cdef uint32_t k
+    for k in range(reading.n_syllables):
+        syllables.append(strings[variant_index(lex.syllable_refs[reading.first_syllable + k],
+                                               k == 0 and (reading.flags & READING_CAPITAL) != 0, False)])
+    return _join(syllables, separator)

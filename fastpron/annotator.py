@@ -1,0 +1,228 @@
+"""The Annotator: options, a user dictionary, and the native core behind them."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import threading
+from collections.abc import Iterable, Mapping
+
+from . import lexicon as _lexicon
+from .lexicon import Entry, LexiconError, make_reading
+from .options import Options, rendered_strings, syllable_separator
+from .syllable import SyllableError, parse_reading
+
+# Bit flags understood by the core's writers (see _core.pyx: OPT_*).
+OPT_CAPITALIZE = 1
+OPT_LATIN_PUNCT = 2
+OPT_SANDHI = 4
+
+MAX_KEY_LENGTH = 64     # longest user-dictionary key
+
+
+class BaseAnnotator:
+    """What every annotator shares: options, input checks and the user dictionary.
+
+    Subclasses implement `_annotate`, `_romanize`, `_to_html`, `_lookup_base`
+    and `_user_dictionary_changed`.
+    """
+
+    def __init__(self, **options):
+        self.options = Options.make(**options)
+        self._user: dict[str, Entry] = {}
+        self._lock = threading.Lock()
+
+    # -- public API -----------------------------------------------------------
+
+    def annotate(self, text: str, **options) -> list:
+        """Tokens of `text`, each with its reading in the chosen system."""
+        return self._annotate(_check_text(text), self._options(options))
+
+    def romanize(self, text: str, **options) -> str:
+        """`text` written in the chosen system: words hyphenated, punctuation kept."""
+        return self._romanize(_check_text(text), self._options(options))
+
+    def to_html(self, text: str, **options) -> str:
+        """`text` as HTML ``<ruby>`` markup, everything escaped."""
+        return self._to_html(_check_text(text), self._options(options))
+
+    def lookup(self, key: str) -> list[str]:
+        """Every reading of `key` in numbered Tâi-lô, best first; [] if unknown."""
+        key = _check_text(key)
+        if key in self._user:
+            return [r.numbered() for r in self._user[key].readings]
+        return self._lookup_base(key)
+
+    def render_reading(self, numbered: str, **options) -> str:
+        """A numbered reading such as ``gin5/gun5-hang5`` in the chosen system."""
+        chosen = self._options(options)
+        syllables = parse_reading(numbered)
+        strings = rendered_strings([s.lower() for s in syllables], chosen)
+        parts = [strings[4 * k + (1 if k == 0 and numbered.lstrip("-")[:1].isupper() else 0)]
+                 for k in range(len(syllables))]
+        return join_rendered(parts, syllable_separator(chosen.system))
+
+    # -- user dictionary ------------------------------------------------------
+
+    def add_word(self, key: str, *readings: str) -> None:
+        """Add `key`, or override the lexicon's readings of it; the first reading is preferred.
+
+        Readings are Tâi-lô, marked (``tâi-uân``) or numbered (``tai5-uan5``),
+        one syllable per character.
+        """
+        entry = _user_entry(key, readings)
+        with self._lock:
+            self._user[key] = entry
+            self._user_dictionary_changed()
+
+    def remove_word(self, key: str) -> None:
+        """Hide `key` from the lexicon (or drop a user entry for it)."""
+        _check_key(key)
+        with self._lock:
+            self._user[key] = Entry(key, (), user=True)
+            self._user_dictionary_changed()
+
+    def update_user_dictionary(self, entries: Mapping[str, Iterable[str] | str | None], replace: bool = True) -> None:
+        """Set many entries at once: key -> readings (a string or a list), or None to remove.
+
+        With `replace`, the user dictionary becomes exactly `entries`.
+        """
+        built = {}
+        for key, readings in entries.items():
+            if readings is None:
+                _check_key(key)
+                built[key] = Entry(key, (), user=True)
+            else:
+                built[key] = _user_entry(key, [readings] if isinstance(readings, str) else list(readings))
+        with self._lock:
+            self._user = built if replace else {**self._user, **built}
+            self._user_dictionary_changed()
+
+    def clear_user_dictionary(self) -> None:
+        with self._lock:
+            self._user = {}
+            self._user_dictionary_changed()
+
+    @property
+    def user_dictionary(self) -> dict[str, list[str]]:
+        """The user entries as key -> numbered readings ([] for a removed key)."""
+        return {key: [r.numbered() for r in entry.readings] for key, entry in self._user.items()}
+
+    # -- helpers --------------------------------------------------------------
+
+    def _options(self, overrides: dict) -> Options:
+        return self.options.replace(**overrides) if overrides else self.options
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.options})"
+
+
+class Annotator(BaseAnnotator):
+    """Annotates Han text with the native core.
+
+    >>> Annotator().romanize("台灣")
+    'Tâi-uân'
+
+    Options (all keyword, all optional): system (tl, poj, tlpa, bp, tps, ipa,
+    sni, tongiong), tones (marks, numbers, none), sandhi (none, auto), dialect
+    (south, north), capitalize (romanize: capital at sentence starts),
+    punctuation (romanize: latin or keep).  Set them on the annotator, or per
+    call.  `lexicon` names another lexicon TSV.
+    """
+
+    def __init__(self, lexicon: str | os.PathLike | None = None, **options):
+        super().__init__(**options)
+        from . import _core
+        self._core_module = _core
+        tsv = pathlib.Path(lexicon) if lexicon is not None else None
+        data, origin = _lexicon.load_binary(tsv)
+        self._core = _core.Core(_core.CompiledLexicon(data, origin))
+        self._tables: dict[tuple, object] = {}
+
+    def _syllables(self) -> list[str]:
+        overlay = self._core.overlay_lexicon
+        return (overlay or self._core.base_lexicon).syllables
+
+    def _table(self, options: Options):
+        syllables = self._syllables()
+        key = options.table_key + (len(syllables),)
+        table = self._tables.get(key)
+        if table is None:
+            table = self._core_module.RenderTable(rendered_strings(syllables, options),
+                                                  syllable_separator(options.system))
+            self._tables[key] = table
+        return table
+
+    @staticmethod
+    def _flags(options: Options, romanizing: bool) -> int:
+        flags = OPT_SANDHI if options.sandhi.value == "auto" else 0
+        if romanizing and options.capitalize:
+            flags |= OPT_CAPITALIZE
+        if romanizing and options.punctuation.value == "latin":
+            flags |= OPT_LATIN_PUNCT
+        return flags
+
+    def _annotate(self, text, options):
+        return self._core.annotate(text, self._table(options), self._flags(options, False))
+
+    def _romanize(self, text, options):
+        return self._core.romanize(text, self._table(options), self._flags(options, True))
+
+    def _to_html(self, text, options):
+        return self._core.to_html(text, self._table(options), self._flags(options, False))
+
+    def _lookup_base(self, key):
+        return self._core.lookup(key)
+
+    def _user_dictionary_changed(self):
+        if not self._user:
+            self._core.overlay_lexicon = None
+            return
+        base = self._core.base_lexicon
+        data = _lexicon.compile_entries(self._user, base_syllables=base.syllables)
+        self._core.overlay_lexicon = self._core_module.CompiledLexicon(data, "user dictionary")
+
+
+def join_rendered(parts: list[str], separator: str) -> str:
+    """Join rendered syllables; a neutral-tone syllable ("--ah") brings its own hyphens."""
+    out = []
+    for k, part in enumerate(parts):
+        if k and separator and not part.startswith("-"):
+            out.append(separator)
+        out.append(part)
+    return "".join(out)
+
+
+def _check_text(text) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"fastpron expects text as str, not {type(text).__name__}"
+                        + ("; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""))
+    return text
+
+
+def _check_key(key) -> None:
+    _check_text(key)
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValueError(f"a dictionary key must have 1 to {MAX_KEY_LENGTH} characters, not {len(key)}")
+    if any(ch.isspace() for ch in key):
+        raise ValueError(f"a dictionary key cannot contain white space: {key!r}")
+
+
+def _user_entry(key: str, readings) -> Entry:
+    _check_key(key)
+    if not readings:
+        raise ValueError(f"give at least one reading for {key!r}")
+    parsed = []
+    for text in readings:
+        try:
+            reading = make_reading(_check_text(text), weight=1)
+        except SyllableError as err:
+            raise ValueError(f"bad reading for {key!r}: {err}") from None
+        if len(reading.syllables) != len(key):
+            raise ValueError(f"{text!r} has {len(reading.syllables)} syllables but {key!r} "
+                             f"has {len(key)} characters; give one syllable per character")
+        parsed.append(reading)
+    return Entry(key, tuple(parsed), user=True)
+
+
+__all__ = ["Annotator", "BaseAnnotator", "LexiconError", "join_rendered"]

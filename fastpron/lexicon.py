@@ -1,0 +1,368 @@
+"""The lexicon: reading ``lexicon_data/lexicon.tsv`` and compiling it to a binary.
+
+The binary (``*.fpl``) is what the Cython core loads.  It is little-endian and
+laid out so that the core uses it in place, without parsing:
+
+    header   magic, format version, SHA-256 of the source, section counts, CRC-32 of the body
+    body     syllable strings, entries, readings, key code points,
+             syllable references, hash slots (open addressing, linear probing)
+
+The hash of a key is FNV-1a over its code points followed by a 64-bit
+finaliser; the core computes it the same way, one code point at a time, so a
+look-up of text[i:i+1], text[i:i+2], ... costs one step per character.  Every
+proper prefix of a key is stored too (as an entry without readings), so the
+core stops probing longer keys as soon as a prefix is missing.
+
+Costs for the segmenter are computed here, once, so the core and the
+pure-Python reference use exactly the same numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import os
+import pathlib
+import struct
+import sys
+import tempfile
+import zlib
+
+from .syllable import SyllableError, join_reading, parse_reading
+
+FORMAT_MAGIC = b"FPRNLEX\0"
+FORMAT_VERSION = 1
+
+PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
+DEFAULT_TSV = PACKAGE_DIR.parent / "lexicon_data" / "lexicon.tsv"
+DEFAULT_BINARY = PACKAGE_DIR / "data" / "lexicon.fpl"
+
+# Segmentation costs (integers, so the core and the reference agree exactly).
+# A path with fewer tokens wins; among equal counts, more common words win.
+TOKEN_COST = 1000
+WORD_BONUS_PER_LOG2 = 40
+WORD_BONUS_MAX = 400
+USER_BONUS = 500            # a user's own entry beats the lexicon's
+UNKNOWN_COST = 1500         # a Han character that no entry covers
+OTHER_COST = TOKEN_COST     # any other character
+
+READING_CAPITAL = 1         # reading flag: a proper noun, written with a capital
+
+# Header: magic, version, flags, source sha256, then counts, then crc32 of the body.
+_HEADER = struct.Struct("<8sII32s8II4x")   # 88 bytes, so the body starts 8-aligned
+_ENTRY = struct.Struct("<IHHIi")       # key_offset, key_len, n_readings, first_reading, cost
+_READING = struct.Struct("<IHHi")      # first_syllable_ref, n_syllables, flags, weight
+_SLOT = struct.Struct("<QII")          # hash, entry index + 1 (0: empty), padding
+
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_MASK64 = (1 << 64) - 1
+
+
+class LexiconError(Exception):
+    """A lexicon file that cannot be used: missing, corrupt, or of another version."""
+
+
+def key_hash(key: str) -> int:
+    """The hash the core computes for a key (see _core.pyx: hash_step/hash_final)."""
+    h = _FNV_OFFSET
+    for ch in key:
+        h = ((h ^ ord(ch)) * _FNV_PRIME) & _MASK64
+    return hash_final(h)
+
+
+def hash_final(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK64
+    h ^= h >> 33
+    return h
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    syllables: tuple[str, ...]   # numbered, lower-case, alternants as "a/b"
+    weight: int
+    capital: bool = False        # proper noun
+
+    def numbered(self) -> str:
+        """The reading as the TSV writes it: ``Tai5-uan5``, ``bo5--khi3``."""
+        syllables = list(self.syllables)
+        if self.capital and not syllables[0].startswith("-"):
+            syllables[0] = syllables[0][:1].upper() + syllables[0][1:]
+        return join_reading(syllables)
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    key: str
+    readings: tuple[Reading, ...]  # best first; empty = removed (user tombstone)
+    user: bool = False
+
+    @property
+    def cost(self) -> int:
+        return entry_cost(self)
+
+
+def entry_cost(entry: Entry) -> int:
+    """What one token of this entry costs the segmenter."""
+    cost = TOKEN_COST
+    if len(entry.key) > 1 and entry.readings:
+        weight = max(r.weight for r in entry.readings)
+        cost -= min(WORD_BONUS_MAX, round(WORD_BONUS_PER_LOG2 * math.log2(max(weight, 1))))
+    if entry.user:
+        cost -= USER_BONUS
+    return cost
+
+
+def make_reading(text: str, weight: int = 1) -> Reading:
+    """A reading as written in the TSV or by a user: ``Tai5-uan5``, ``tâi-uân``, ``jin5/lin5``."""
+    syllables = tuple(parse_reading(text))
+    return Reading(syllables, int(weight), capital=text.lstrip("-")[:1].isupper())
+
+
+def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
+    """Read a lexicon TSV (header ``hanji reading source weight``) into entries."""
+    grouped: dict[str, list[Reading]] = {}
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        if header[:2] != ["hanji", "reading"]:
+            raise LexiconError(f"{path}: first line must be the header 'hanji<TAB>reading<TAB>...'")
+        for line_number, line in enumerate(f, start=2):
+            fields = line.rstrip("\n").split("\t")
+            if not line.strip():
+                continue
+            if len(fields) < 2 or not fields[0]:
+                raise LexiconError(f"{path}:{line_number}: expected 'hanji<TAB>reading'")
+            key, reading_text = fields[0], fields[1]
+            weight = fields[3] if len(fields) > 3 and fields[3] else "1"
+            try:
+                reading = make_reading(reading_text, int(weight))
+            except (SyllableError, ValueError) as err:
+                raise LexiconError(f"{path}:{line_number}: {err}") from None
+            if len(reading.syllables) != len(key):
+                raise LexiconError(
+                    f"{path}:{line_number}: {len(reading.syllables)} syllables for {len(key)} characters in {key!r}")
+            grouped.setdefault(key, []).append(reading)
+    return {key: Entry(key, tuple(sorted(readings, key=lambda r: -r.weight)))
+            for key, readings in grouped.items()}
+
+
+def file_digest(path: os.PathLike | str) -> bytes:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).digest()
+
+
+def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None = None,
+                    source_digest: bytes = b"\0" * 32) -> bytes:
+    """Compile entries to the binary format.
+
+    ``base_syllables``: for a user overlay, the base lexicon's syllable list;
+    the overlay's ids extend it, so one render table serves both.
+    """
+    syllables = list(base_syllables or [])
+    syllable_id = {s: i for i, s in enumerate(syllables)}
+
+    keys = dict(entries)
+    for key in list(entries):          # every proper prefix becomes a (reading-less) entry
+        for size in range(1, len(key)):
+            keys.setdefault(key[:size], None)
+
+    entry_blob, reading_blob = bytearray(), bytearray()
+    key_cps: list[int] = []
+    syllable_refs: list[int] = []
+    n_readings = 0
+    ordered = sorted(keys)
+    hashes = []
+    for key in ordered:
+        entry = keys[key]
+        readings = entry.readings if entry else ()
+        first_reading = n_readings
+        for reading in readings:
+            first_ref = len(syllable_refs)
+            for syllable in reading.syllables:
+                if syllable not in syllable_id:
+                    syllable_id[syllable] = len(syllables)
+                    syllables.append(syllable)
+                syllable_refs.append(syllable_id[syllable])
+            flags = READING_CAPITAL if reading.capital else 0
+            reading_blob += _READING.pack(first_ref, len(reading.syllables), flags, reading.weight)
+            n_readings += 1
+        cost = entry_cost(entry) if entry else 0
+        n_flagged = len(readings) if entry else 0xFFFF   # 0xFFFF: only a prefix
+        if entry is not None and not readings:
+            n_flagged = 0                                   # 0: removed by the user
+        entry_blob += _ENTRY.pack(len(key_cps), len(key), n_flagged, first_reading, cost)
+        key_cps.extend(ord(ch) for ch in key)
+        hashes.append(key_hash(key))
+
+    n_slots = 1
+    while n_slots < len(ordered) * 3 // 2 + 2:   # load factor about 2/3 at most
+        n_slots *= 2
+    slots = [(0, 0)] * n_slots
+    for index, h in enumerate(hashes):
+        at = h & (n_slots - 1)
+        while slots[at][1]:
+            at = (at + 1) & (n_slots - 1)
+        slots[at] = (h, index + 1)
+
+    syllable_bytes = [s.encode("ascii") for s in syllables]
+    offsets, pos = [], 0
+    for b in syllable_bytes:
+        offsets.append(pos)
+        pos += len(b)
+    offsets.append(pos)
+
+    body = bytearray()
+    sections = [
+        struct.pack(f"<{len(offsets)}I", *offsets) + b"".join(syllable_bytes),
+        bytes(entry_blob),
+        bytes(reading_blob),
+        struct.pack(f"<{len(key_cps)}I", *key_cps),
+        struct.pack(f"<{len(syllable_refs)}I", *syllable_refs),
+        b"".join(_SLOT.pack(h, e, 0) for h, e in slots),
+    ]
+    for section in sections:
+        body += section
+        body += b"\0" * (-len(body) % 8)
+    max_key_len = max((len(k) for k in ordered), default=0)
+    header = _HEADER.pack(
+        FORMAT_MAGIC, FORMAT_VERSION, 0, source_digest,
+        len(syllables), len(ordered), n_readings, len(key_cps), len(syllable_refs), n_slots,
+        max_key_len, len(body), zlib.crc32(body))
+    return header + bytes(body)
+
+
+@dataclasses.dataclass
+class Header:
+    version: int
+    source_digest: bytes
+    n_syllables: int
+    n_entries: int
+    n_readings: int
+    n_key_cps: int
+    n_syllable_refs: int
+    n_slots: int
+    max_key_len: int
+    body_size: int
+    crc: int
+
+
+def read_header(data: bytes, name: str = "lexicon") -> Header:
+    """Check magic, version, size and CRC of a compiled lexicon."""
+    if len(data) < _HEADER.size or data[:8] != FORMAT_MAGIC:
+        raise LexiconError(f"{name}: not a compiled fastpron lexicon (bad magic). "
+                           f"Delete it and run `python -m fastpron.lexicon` to rebuild it.")
+    fields = _HEADER.unpack_from(data)
+    header = Header(fields[1], fields[3], *fields[4:])
+    if header.version != FORMAT_VERSION:
+        raise LexiconError(f"{name}: format version {header.version}, this fastpron reads "
+                           f"{FORMAT_VERSION}. Run `python -m fastpron.lexicon` to rebuild it.")
+    if len(data) != _HEADER.size + header.body_size:
+        raise LexiconError(f"{name}: truncated or padded ({len(data)} bytes, expected "
+                           f"{_HEADER.size + header.body_size}). Run `python -m fastpron.lexicon` to rebuild it.")
+    if zlib.crc32(memoryview(data)[_HEADER.size:]) != header.crc:
+        raise LexiconError(f"{name}: corrupt (CRC mismatch). Run `python -m fastpron.lexicon` to rebuild it.")
+    return header
+
+
+def syllable_strings(data: bytes, header: Header) -> list[str]:
+    """The syllable table at the start of the body."""
+    start = _HEADER.size
+    count = header.n_syllables + 1
+    offsets = struct.unpack_from(f"<{count}I", data, start)
+    blob = start + 4 * count
+    return [data[blob + offsets[i]:blob + offsets[i + 1]].decode("ascii") for i in range(header.n_syllables)]
+
+
+HEADER_SIZE = _HEADER.size
+ENTRY_SIZE = _ENTRY.size
+READING_SIZE = _READING.size
+SLOT_SIZE = _SLOT.size
+
+
+def cache_binary_path(tsv: pathlib.Path) -> pathlib.Path:
+    """Where to keep the compiled lexicon when the package folder is read-only."""
+    base = pathlib.Path(os.environ.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache")
+    tag = hashlib.sha256(str(tsv).encode()).hexdigest()[:12]
+    return base / "fastpron" / f"lexicon-{tag}.fpl"
+
+
+def write_atomic(path: pathlib.Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def compile_file(tsv: pathlib.Path = DEFAULT_TSV, out: pathlib.Path = DEFAULT_BINARY) -> pathlib.Path:
+    data = compile_entries(read_tsv(tsv), source_digest=file_digest(tsv))
+    write_atomic(out, data)
+    return out
+
+
+def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = None) -> tuple[bytes, str]:
+    """The compiled lexicon's bytes, rebuilt from the TSV when missing or stale.
+
+    With the default paths: the package's ``data/lexicon.fpl``, checked
+    against ``lexicon_data/lexicon.tsv`` when that exists (a source checkout),
+    else used as installed.  ``FASTPRON_LEXICON`` names another TSV.
+    """
+    env_tsv = os.environ.get("FASTPRON_LEXICON")
+    if tsv is None and env_tsv:
+        tsv = pathlib.Path(env_tsv)
+        binary = binary or cache_binary_path(tsv.resolve())
+    tsv = tsv if tsv is not None else (DEFAULT_TSV if DEFAULT_TSV.exists() else None)
+    binary = binary or DEFAULT_BINARY
+    if tsv is not None and not tsv.exists():
+        raise LexiconError(f"lexicon source {tsv} does not exist")
+
+    digest = file_digest(tsv) if tsv is not None else None
+    for candidate in ([binary, cache_binary_path(tsv.resolve())] if tsv is not None else [binary]):
+        if not candidate.exists():
+            continue
+        data = candidate.read_bytes()
+        try:
+            header = read_header(data, str(candidate))
+        except LexiconError:
+            if tsv is None:
+                raise
+            continue                                     # rebuild below
+        if digest is None or header.source_digest == digest:
+            return data, str(candidate)
+    if tsv is None:
+        raise LexiconError(f"no compiled lexicon at {binary} and no lexicon_data/lexicon.tsv to build it from")
+
+    data = compile_entries(read_tsv(tsv), source_digest=digest)
+    for target in (binary, cache_binary_path(tsv.resolve())):
+        try:
+            write_atomic(target, data)
+            return data, str(target)
+        except OSError:
+            continue
+    return data, "<memory>"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    parser = argparse.ArgumentParser(prog="python -m fastpron.lexicon",
+                                     description="Compile lexicon_data/lexicon.tsv for the fastpron core.")
+    parser.add_argument("tsv", nargs="?", type=pathlib.Path, default=DEFAULT_TSV)
+    parser.add_argument("-o", "--out", type=pathlib.Path, default=DEFAULT_BINARY)
+    args = parser.parse_args(argv)
+    try:
+        out = compile_file(args.tsv, args.out)
+    except (LexiconError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"compiled {args.tsv} -> {out} ({out.stat().st_size} bytes)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Output options and the per-syllable strings they render to.
+
+Both the Cython core and the pure-Python reference render a syllable by
+looking it up in the list that `rendered_strings` builds: for syllable id i,
+entries 4i .. 4i+3 are (citation, citation capitalised, sandhi form, sandhi
+form capitalised).  Choosing a system or tone style therefore costs nothing
+per character.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+
+from .syllable import alternants
+from .systems import (Dialect, System, ToneStyle, capitalize, parse_dialect, parse_system,
+                      parse_tones, render, sandhi_syllable)
+
+__all__ = ["Options", "Sandhi", "Punctuation", "rendered_strings", "syllable_separator"]
+
+
+class Sandhi(str, enum.Enum):
+    NONE = "none"   # citation tones (本調)
+    AUTO = "auto"   # spoken tones (變調) for all but the last syllable of a tone group
+
+
+class Punctuation(str, enum.Enum):
+    LATIN = "latin"  # romanize: ，。「」 -> , . “ ”
+    KEEP = "keep"
+
+
+def _parse_enum(kind: type[enum.Enum], value, what: str):
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise ValueError(f"unknown {what} {value!r}; choose one of: {choices}") from None
+
+
+# Systems written without a separator between syllables would be ambiguous;
+# the Latin ones hyphenate, the others separate syllables with a space.
+_SEPARATORS = {System.TPS: " ", System.SNI: " ", System.IPA: " "}
+
+
+def syllable_separator(system: System) -> str:
+    return _SEPARATORS.get(system, "-")
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    system: System = System.TL
+    tones: ToneStyle = ToneStyle.MARKS
+    sandhi: Sandhi = Sandhi.NONE
+    dialect: Dialect | None = None      # None: the usual reading, as the lexicon writes it
+    capitalize: bool = True
+    punctuation: Punctuation = Punctuation.LATIN
+
+    @classmethod
+    def make(cls, system=System.TL, tones=ToneStyle.MARKS, sandhi=Sandhi.NONE, dialect=None,
+             capitalize=True, punctuation=Punctuation.LATIN) -> "Options":
+        """Options from enum members or their names; a clear ValueError for anything else."""
+        if not isinstance(capitalize, bool):
+            raise ValueError(f"capitalize must be True or False, not {capitalize!r}")
+        return cls(parse_system(system), parse_tones(tones), _parse_enum(Sandhi, sandhi, "sandhi"),
+                   parse_dialect_option(dialect), capitalize, _parse_enum(Punctuation, punctuation, "punctuation"))
+
+    def replace(self, **changes) -> "Options":
+        current = dataclasses.asdict(self)
+        current.update(changes)
+        return Options.make(**current)
+
+    @property
+    def table_key(self) -> tuple:
+        """What the rendered strings depend on."""
+        return (self.system, self.tones, self.dialect)
+
+
+USUAL_DIALECT_NAMES = ("usual", "default", "")
+
+
+def parse_dialect_option(value) -> Dialect | None:
+    """None (or "usual") keeps each word's usual reading; south or north choose."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in USUAL_DIALECT_NAMES):
+        return None
+    return parse_dialect(value)
+
+
+def rendered_strings(syllables: list[str], options: Options) -> list[str]:
+    """Four strings per syllable: citation, capitalised, sandhi, sandhi capitalised."""
+    pick = {None: 2, Dialect.SOUTH: 0, Dialect.NORTH: 1}[options.dialect]
+    sandhi_dialect = options.dialect or Dialect.SOUTH     # 5 -> 7, the common rule
+    strings = []
+    for syllable in syllables:
+        plain = alternants(syllable)[pick]
+        citation = render(plain, options.system, options.tones)
+        spoken = render(sandhi_syllable(plain, sandhi_dialect), options.system, options.tones)
+        strings += [citation, capitalize(citation, options.system), spoken, capitalize(spoken, options.system)]
+    return strings

@@ -1,0 +1,287 @@
+"""The pure-Python reference: the core's algorithm, written plainly.
+
+It reads lexicon_data/lexicon.tsv itself (no compiled file, no C), and gives
+the same tokens and the same text as the Cython core.  Tests compare the two;
+benchmarks use it as the pure-Python yardstick.  Read this file to learn what
+_core.pyx does.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+from . import lexicon as _lexicon
+from .annotator import BaseAnnotator, join_rendered
+from .lexicon import Entry
+from .options import Options, Punctuation, Sandhi, rendered_strings, syllable_separator
+
+KIND_OTHER, KIND_CHAR, KIND_WORD, KIND_UNKNOWN = "other", "char", "word", "unknown"
+
+LATIN_PUNCTUATION = str.maketrans({
+    "，": ",", "、": ",", "。": ".", "．": ".", "！": "!", "？": "?", "：": ":", "；": ";",
+    "（": "(", "）": ")", "「": "\u201c", "《": "\u201c", "」": "\u201d", "》": "\u201d",
+    "『": "\u2018", "〈": "\u2018", "』": "\u2019", "〉": "\u2019", "【": "[", "】": "]",
+    "～": "~", "\u3000": " ",
+})
+SENTENCE_ENDS = ".!?\n"
+OPENERS = "([{\u201c\u2018\"'/"
+SPACES = " \t\n\r\u3000\u00a0"
+HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "\0": "\ufffd"}
+
+
+def is_han(ch: str) -> bool:
+    cp = ord(ch)
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
+            or 0x20000 <= cp <= 0x323AF or cp == 0x3007)
+
+
+def is_alnum(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x30 <= cp <= 0x39 or 0x41 <= cp <= 0x5A or 0x61 <= cp <= 0x7A or 0xC0 <= cp <= 0x24F
+
+
+def is_wide_punctuation(ch: str) -> bool:
+    cp = ord(ch)
+    return (0x3000 <= cp <= 0x303F or 0xFF01 <= cp <= 0xFF0F or 0xFF1A <= cp <= 0xFF20
+            or 0xFF3B <= cp <= 0xFF40 or 0xFF5B <= cp <= 0xFF65)
+
+
+def escape_html(text: str) -> str:
+    return "".join(HTML_ESCAPES.get(ch, "\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch) for ch in text)
+
+
+class Token:
+    """Same fields and equality as fastpron.Token."""
+    __slots__ = ("text", "reading", "syllables", "alternatives", "kind", "start", "end")
+
+    def __init__(self, text, reading, syllables, alternatives, kind, start, end):
+        self.text, self.reading, self.kind, self.start, self.end = text, reading, kind, start, end
+        self.syllables, self.alternatives = tuple(syllables), tuple(alternatives)
+
+    def astuple(self):
+        return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end)
+
+    def __eq__(self, other):
+        return self.astuple() == other.astuple() if hasattr(other, "astuple") else NotImplemented
+
+    def __repr__(self):
+        return f"Token({self.text!r}, {self.reading!r}, kind={self.kind!r})"
+
+
+class Segment:
+    """A token before rendering: a span, its kind and its lexicon entry."""
+    __slots__ = ("start", "end", "kind", "entry")
+
+    def __init__(self, start, end, kind, entry):
+        self.start, self.end, self.kind, self.entry = start, end, kind, entry
+
+
+class ReferenceAnnotator(BaseAnnotator):
+    """Pure-Python annotator with the same API and results as fastpron.Annotator."""
+
+    def __init__(self, lexicon: str | os.PathLike | None = None, **options):
+        super().__init__(**options)
+        env = os.environ.get("FASTPRON_LEXICON")
+        path = pathlib.Path(lexicon or env or _lexicon.DEFAULT_TSV)
+        self.base = _lexicon.read_tsv(path)
+        self.base_prefixes = {key[:n] for key in self.base for n in range(1, len(key))}
+        self.user_prefixes: set[str] = set()
+        # Syllable ids in the order the compiler assigns them, so rendering agrees.
+        self.syllables: list[str] = []
+        self._syllable_index: dict[str, int] = {}
+        for key in sorted(self.base):
+            for reading in self.base[key].readings:
+                self._intern(reading.syllables)
+        self._strings: dict[tuple, list[str]] = {}
+
+    def _intern(self, syllables):
+        for syllable in syllables:
+            if syllable not in self._syllable_index:
+                self._syllable_index[syllable] = len(self.syllables)
+                self.syllables.append(syllable)
+
+    def _user_dictionary_changed(self):
+        self.user_prefixes = {key[:n] for key in self._user for n in range(1, len(key))}
+        for key in sorted(self._user):
+            for reading in self._user[key].readings:
+                self._intern(reading.syllables)
+
+    def _lookup_base(self, key):
+        entry = self.base.get(key)
+        if entry is None:
+            return []
+        return [r.numbered() for r in entry.readings]
+
+    # -- segmentation -----------------------------------------------------------
+
+    def _entry(self, key: str) -> tuple[Entry | None, bool]:
+        """(the entry in force for key, whether any key starts with it)."""
+        if key in self._user:
+            entry = self._user[key]
+            return (entry if entry.readings else None), True
+        known = key in self.base or key in self.base_prefixes or key in self.user_prefixes
+        return self.base.get(key), known
+
+    def segment(self, text: str) -> list[Segment]:
+        """Best path over lexicon matches: least total cost, first-found on ties."""
+        n = len(text)
+        max_len = max([len(k) for k in self._user] + [max(map(len, self.base), default=1), 1])
+        best = [None] * (n + 1)        # position -> (cost, start, kind, entry)
+        best[0] = (0, 0, None, None)
+        for i in range(n):
+            if best[i] is None:
+                continue
+            here = best[i][0]
+            have_single = False
+            for length in range(1, max_len + 1):
+                if i + length > n:
+                    break
+                entry, known = self._entry(text[i:i + length])
+                if not known:
+                    break
+                if entry is not None:
+                    have_single = have_single or length == 1
+                    cost = here + entry.cost
+                    if best[i + length] is None or cost < best[i + length][0]:
+                        best[i + length] = (cost, i, KIND_WORD if length > 1 else KIND_CHAR, entry)
+            if not have_single:
+                han = is_han(text[i])
+                cost = here + (_lexicon.UNKNOWN_COST if han else _lexicon.OTHER_COST)
+                if best[i + 1] is None or cost < best[i + 1][0]:
+                    best[i + 1] = (cost, i, KIND_UNKNOWN if han else KIND_OTHER, None)
+        segments: list[Segment] = []
+        j = n
+        while j > 0:
+            _, start, kind, entry = best[j]
+            segments.append(Segment(start, j, kind, entry))
+            j = start
+        segments.reverse()
+        merged: list[Segment] = []
+        for seg in segments:
+            if seg.kind == KIND_OTHER and merged and merged[-1].kind == KIND_OTHER:
+                merged[-1].end = seg.end
+            else:
+                merged.append(seg)
+        return merged
+
+    # -- rendering --------------------------------------------------------------
+
+    def _rendered(self, options: Options) -> list[str]:
+        key = options.table_key + (len(self.syllables),)
+        if key not in self._strings:
+            self._strings[key] = rendered_strings(self.syllables, options)
+        return self._strings[key]
+
+    def _spoken_flags(self, segments, strings, options) -> list[list[bool]]:
+        """For each reading segment, which syllables take their sandhi form."""
+        def neutral(syllable):
+            return strings[4 * self._syllable_index[syllable]].startswith("-")
+
+        flags = []
+        for t, seg in enumerate(segments):
+            if seg.entry is None:
+                flags.append([])
+                continue
+            syllables = seg.entry.readings[0].syllables
+            row = []
+            for k in range(len(syllables)):
+                if options.sandhi != Sandhi.AUTO:
+                    row.append(False)
+                elif k + 1 < len(syllables):
+                    row.append(not neutral(syllables[k + 1]))
+                else:
+                    following = segments[t + 1] if t + 1 < len(segments) else None
+                    row.append(following is not None and following.entry is not None
+                               and not neutral(following.entry.readings[0].syllables[0]))
+            flags.append(row)
+        return flags
+
+    def _syllable_text(self, strings, syllable, capital, spoken):
+        return strings[4 * self._syllable_index[syllable] + (1 if capital else 0) + (2 if spoken else 0)]
+
+    def _annotate(self, text, options):
+        strings = self._rendered(options)
+        separator = syllable_separator(options.system)
+        segments = self.segment(text)
+        spoken = self._spoken_flags(segments, strings, options)
+        tokens = []
+        for seg, flags in zip(segments, spoken):
+            surface = text[seg.start:seg.end]
+            if seg.entry is None:
+                tokens.append(Token(surface, None, (), (), seg.kind, seg.start, seg.end))
+                continue
+            first, *others = seg.entry.readings
+            syllables = [self._syllable_text(strings, s, k == 0 and first.capital, flags[k])
+                         for k, s in enumerate(first.syllables)]
+            alternatives = [join_rendered([self._syllable_text(strings, s, k == 0 and r.capital, False)
+                                           for k, s in enumerate(r.syllables)], separator) for r in others]
+            tokens.append(Token(surface, join_rendered(syllables, separator), syllables, alternatives,
+                                seg.kind, seg.start, seg.end))
+        return tokens
+
+    def _romanize(self, text, options):
+        strings = self._rendered(options)
+        separator = syllable_separator(options.system)
+        segments = self.segment(text)
+        spoken = self._spoken_flags(segments, strings, options)
+        out: list[str] = []
+        sentence_start = options.capitalize
+        previous_is_reading = False
+        previous = None
+        for seg, flags in zip(segments, spoken):
+            piece = text[seg.start:seg.end]
+            if seg.kind == KIND_OTHER:
+                previous = seg
+                for k, ch in enumerate(piece):
+                    if options.punctuation == Punctuation.LATIN:
+                        mapped = ch.translate(LATIN_PUNCTUATION)
+                        if mapped != ch and mapped in OPENERS:
+                            # 講：「 -> kóng: “ : a space before, a capital after
+                            if out and out[-1][-1] not in SPACES and out[-1][-1] not in OPENERS:
+                                out.append(" ")
+                            sentence_start = sentence_start or options.capitalize
+                        ch = mapped
+                    if k == 0 and previous_is_reading and is_alnum(ch):
+                        out.append(" ")
+                    out.append(ch)
+                    if options.capitalize and ch in SENTENCE_ENDS:
+                        sentence_start = True
+                previous_is_reading = False
+                continue
+            unknown_run = seg.kind == KIND_UNKNOWN and previous is not None and previous.kind == KIND_UNKNOWN
+            if out and not unknown_run and not (out[-1][-1] in SPACES or out[-1][-1] in OPENERS
+                                                or is_wide_punctuation(out[-1][-1])):
+                out.append(" ")
+            if seg.kind == KIND_UNKNOWN:
+                out.append(piece)
+            else:
+                reading = seg.entry.readings[0]
+                parts = [self._syllable_text(strings, s, k == 0 and (sentence_start or reading.capital), flags[k])
+                         for k, s in enumerate(reading.syllables)]
+                out.append(join_rendered(parts, separator))
+            sentence_start = False
+            previous_is_reading = True
+            previous = seg
+        return "".join(out)
+
+    def _to_html(self, text, options):
+        strings = self._rendered(options)
+        segments = self.segment(text)
+        spoken = self._spoken_flags(segments, strings, options)
+        out: list[str] = []
+        for seg, flags in zip(segments, spoken):
+            piece = text[seg.start:seg.end]
+            if seg.kind == KIND_OTHER:
+                out.append(escape_html(piece))
+            elif seg.kind == KIND_UNKNOWN:
+                out.append(f'<span class="fp-unknown">{escape_html(piece)}</span>')
+            else:
+                reading = seg.entry.readings[0]
+                rubies = "".join(
+                    f"<ruby>{escape_html(ch)}<rp>(</rp><rt>"
+                    f"{escape_html(self._syllable_text(strings, s, k == 0 and reading.capital, flags[k]))}"
+                    f"</rt><rp>)</rp></ruby>"
+                    for k, (ch, s) in enumerate(zip(piece, reading.syllables)))
+                out.append(f'<span class="fp-word">{rubies}</span>' if seg.kind == KIND_WORD else rubies)
+        return "".join(out)

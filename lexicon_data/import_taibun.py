@@ -1,0 +1,171 @@
+"""Regenerate lexicon_data/lexicon.tsv from the data files of taibun 1.1.8.
+
+    pip install taibun==1.1.8 msgpack
+    python lexicon_data/import_taibun.py            # writes lexicon_data/lexicon.tsv
+
+taibun is needed only here, never at run time.  Its two tables are:
+
+* ``words.msgpack``: word -> one Tâi-lô reading (台華線頂對照典 and iTaigi);
+* ``prons.msgpack``: character -> its readings, most usual first; ``a/b``
+  is a south/north (漳/泉) alternant pair.
+
+The TSV has one row per (key, reading) with the columns
+
+    hanji    reading (numbered Tâi-lô)    source    weight
+
+``source`` is ``word`` for readings from words.msgpack, ``char`` for those
+from prons.msgpack, ``word,char`` for both.  ``weight`` is derived from this
+data alone (never from any evaluation set):
+
+* a word of two or more characters weighs the number of lexicon keys that
+  contain it (itself included): a word that many compounds are built on is a
+  common word;
+* a character reading weighs 1 + the number of times the character has that
+  reading inside the words that contain it; the reading the character has as
+  a one-character word additionally weighs the total of all its readings, so
+  that it wins when the character stands alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib.util
+import pathlib
+import sys
+
+import msgpack
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from fastpron.syllable import SyllableError, alternants, join_reading, parse_reading  # noqa: E402
+
+TSV_HEADER = ("hanji", "reading", "source", "weight")
+
+
+def taibun_data_dir() -> pathlib.Path:
+    spec = importlib.util.find_spec("taibun")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("taibun is not installed: pip install taibun==1.1.8 msgpack")
+    return pathlib.Path(list(spec.submodule_search_locations)[0]) / "data"
+
+
+def load(data_dir: pathlib.Path, name: str) -> dict:
+    with open(data_dir / f"{name}.msgpack", "rb") as f:
+        return msgpack.unpackb(f.read(), raw=False)
+
+
+def build_rows(words: dict, prons: dict) -> tuple[list[tuple], list[str]]:
+    """Return the TSV rows and a list of warnings for skipped entries."""
+    warnings = []
+    char_readings: dict[str, list[str]] = {}
+    for char, readings in prons.items():
+        parsed = []
+        for reading in readings:
+            try:
+                (syllable,) = parse_reading(reading)
+            except (SyllableError, ValueError):
+                warnings.append(f"prons {char}: unusable reading {reading!r}")
+                continue
+            if syllable not in parsed:
+                parsed.append(syllable)
+        char_readings[char] = parsed
+
+    def with_alternant(char: str, syllable: str) -> str:
+        """A word syllable that is one side of a char's alternant pair gets the pair,
+        starred on the north side when the word is written with the north form."""
+        plain = syllable.removeprefix("--")
+        prefix = syllable[: len(syllable) - len(plain)]
+        for reading in char_readings.get(char, ()):
+            south, north, _ = alternants(reading)
+            if "/" not in reading:
+                continue
+            if plain == south:
+                return prefix + reading
+            if plain == north:
+                return f"{prefix}{south}/*{north}"
+        return syllable
+
+    word_readings: dict[str, str] = {}
+    for word, reading in words.items():
+        try:
+            syllables = parse_reading(reading)
+        except SyllableError as err:
+            warnings.append(f"words {word}: {err}")
+            continue
+        if len(syllables) != len(word):
+            warnings.append(f"words {word}: {len(syllables)} syllables for {len(word)} characters, skipped")
+            continue
+        syllables = [with_alternant(c, s) for c, s in zip(word, syllables)]
+        # Proper nouns keep their capital: it is part of the reading.
+        first = syllables[0]
+        if reading[:1].isupper():
+            first = first[:1].upper() + first[1:] if not first.startswith("--") else first
+        word_readings[word] = join_reading([first] + syllables[1:])
+
+    # How often each character carries each reading inside words.
+    usage: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for word, reading in word_readings.items():
+        for char, syllable in zip(word, parse_reading(reading)):
+            usage[char][syllable.removeprefix("--").replace("/*", "/")] += 1
+
+    # How many keys contain each word.
+    keys = set(word_readings) | set(char_readings)
+    contained = collections.Counter()
+    for key in keys:
+        for size in range(2, len(key) + 1):
+            for start in range(len(key) - size + 1):
+                part = key[start:start + size]
+                if part in keys:
+                    contained[part] += 1
+
+    rows = []
+    for key in sorted(keys):
+        if len(key) > 1:
+            rows.append((key, word_readings[key], "word", contained[key]))
+            continue
+        counts = usage.get(key, collections.Counter())
+        standalone = word_readings.get(key)
+        standalone_plain = standalone.lower().removeprefix("--") if standalone else None
+        readings = list(char_readings.get(key, []))
+        if standalone and standalone_plain not in readings:
+            readings.insert(0, standalone_plain)
+        total = sum(counts[r] for r in readings) + len(readings)
+        char_rows = []
+        for reading in readings:
+            weight = 1 + counts[reading]
+            sources = []
+            if reading == standalone_plain:
+                weight += total
+                sources.append("word")
+            if reading in char_readings.get(key, ()):
+                sources.append("char")
+            shown = standalone if reading == standalone_plain else reading
+            char_rows.append((key, shown, ",".join(sources), weight))
+        char_rows.sort(key=lambda row: -row[3])  # stable: taibun's order breaks ties
+        rows.extend(char_rows)
+    return rows, warnings
+
+
+def write_tsv(rows: list[tuple], path: pathlib.Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\t".join(TSV_HEADER) + "\n")
+        for row in rows:
+            f.write("\t".join(str(field) for field in row) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=pathlib.Path, default=HERE / "lexicon.tsv")
+    args = parser.parse_args(argv)
+    data_dir = taibun_data_dir()
+    rows, warnings = build_rows(load(data_dir, "words"), load(data_dir, "prons"))
+    for warning in warnings:
+        print("warning:", warning, file=sys.stderr)
+    write_tsv(rows, args.out)
+    print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Build the Cython core and compile the lexicon into the package.
+
+Metadata lives in pyproject.toml; this file only declares the extension and
+makes sure fastpron/data/lexicon.fpl exists in the build.
+"""
+
+import os
+import pathlib
+import sys
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.build_py import build_py
+
+ROOT = pathlib.Path(__file__).resolve().parent
+
+
+class BuildWithLexicon(build_py):
+    """Compile lexicon_data/lexicon.tsv to fastpron/data/lexicon.fpl before copying the package."""
+
+    def run(self):
+        sys.path.insert(0, str(ROOT))
+        from fastpron.lexicon import DEFAULT_BINARY, DEFAULT_TSV, compile_file
+        if DEFAULT_TSV.exists():
+            compile_file(DEFAULT_TSV, DEFAULT_BINARY)
+        super().run()
+
+
+debug = os.environ.get("FASTPRON_DEBUG_BUILD") == "1"    # asan/valgrind builds
+extensions = [
+    Extension(
+        "fastpron._core",
+        ["fastpron/_core.pyx"],
+        extra_compile_args=["-O1", "-g", "-fno-omit-frame-pointer"] if debug else ["-O3"],
+    )
+]
+
+setup(
+    ext_modules=cythonize(extensions, compiler_directives={"language_level": "3"}, quiet=True),
+    cmdclass={"build_py": BuildWithLexicon},
+)

@@ -1,0 +1,115 @@
+"""The lexicon TSV, its compiled form, and what happens when a file is bad."""
+
+import struct
+
+import pytest
+
+from fastpron import Annotator, lexicon
+from fastpron._core import CompiledLexicon
+from fastpron.lexicon import LexiconError
+from fastpron.syllable import SyllableError, alternants, join_reading, parse_reading, parse_syllable, render_tailo
+
+SMALL_TSV = "hanji\treading\tsource\tweight\n台\ttai5\tchar\t3\n灣\tuan5\tchar\t2\n台灣\tTai5-uan5\tword\t5\n"
+
+
+@pytest.mark.parametrize("marked, numbered", [
+    ("tsia̍h", "tsiah8"), ("Tâi", "tai5"), ("--ah", "--ah4"), ("nn̄g", "nng7"), ("hm̄", "hm7"),
+    ("kok", "kok4"), ("a", "a1"), ("ő", "o9"), ("ǎ", "a6"),
+])
+def test_parse_and_render_syllables(marked, numbered):
+    assert parse_syllable(marked) == numbered
+    assert render_tailo(numbered) == marked.lower()
+
+
+def test_numbered_input_is_accepted():
+    assert parse_syllable("Tsiah8") == "tsiah8"
+
+
+def test_readings_with_neutral_tone_and_alternants():
+    assert parse_reading("bô--khì") == ["bo5", "--khi3"]
+    assert join_reading(["bo5", "--khi3"]) == "bo5--khi3"
+    assert parse_reading("sian1-senn1/*sinn1") == ["sian1", "senn1/*sinn1"]
+    assert alternants("senn1/*sinn1") == ("senn1", "sinn1", "sinn1")
+    assert alternants("--jin5/lin5") == ("--jin5", "--lin5", "--jin5")
+
+
+@pytest.mark.parametrize("bad", ["", "tsi̍á", "ts1h", "x-ray!", "a0"])
+def test_bad_syllables(bad):
+    with pytest.raises(SyllableError):
+        parse_reading(bad)
+
+
+def test_committed_lexicon_is_sane():
+    entries = lexicon.read_tsv(lexicon.DEFAULT_TSV)
+    assert len(entries) > 55_000
+    assert entries["台灣"].readings[0].numbered() == "Tai5-uan5"
+    assert [r.numbered() for r in entries["行"].readings][:2] == ["kiann5", "hing5"]
+    assert entries["人"].readings[1].syllables == ("jin5/lin5",)
+
+
+def test_compile_and_load_round_trip(tmp_path):
+    tsv = tmp_path / "small.tsv"
+    tsv.write_text(SMALL_TSV, encoding="utf-8")
+    annotator = Annotator(lexicon=tsv)
+    assert annotator.romanize("台灣台") == "Tâi-uân tâi"
+    assert annotator.romanize("行") == "行"        # not in this small lexicon
+
+
+def test_stale_binary_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    tsv = tmp_path / "small.tsv"
+    tsv.write_text(SMALL_TSV, encoding="utf-8")
+    binary = tmp_path / "small.fpl"
+    data, _ = lexicon.load_binary(tsv, binary)
+    assert binary.read_bytes() == data
+    tsv.write_text(SMALL_TSV.replace("tai5\tchar", "tai7\tchar"), encoding="utf-8")
+    data2, _ = lexicon.load_binary(tsv, binary)
+    assert data2 != data and lexicon.read_header(data2).source_digest == lexicon.file_digest(tsv)
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    data, _ = lexicon.load_binary()
+    return data
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda d: b"NOTALEX\0" + d[8:], "bad magic"),
+    (lambda d: d[:8] + struct.pack("<I", 99) + d[12:], "format version 99"),
+    (lambda d: d[: len(d) // 2], "truncated"),
+    (lambda d: d[:-100] + bytes(100), "corrupt"),
+    (lambda d: b"", "bad magic"),
+])
+def test_corrupt_binary_is_a_clear_error(compiled, damage, message):
+    with pytest.raises(LexiconError, match=message) as info:
+        CompiledLexicon(damage(compiled), "lexicon.fpl")
+    assert "lexicon.fpl" in str(info.value) and "python -m fastpron.lexicon" in str(info.value)
+
+
+def test_out_of_range_offsets_are_caught_even_with_a_good_crc(compiled):
+    """A file whose CRC matches but whose offsets are wrong must not crash the core."""
+    import zlib
+    header = lexicon.read_header(compiled)
+    body = bytearray(compiled[lexicon.HEADER_SIZE:])
+    # Find the entries section the way the core does, and break the first entry's key offset.
+    offsets_end = 4 * (header.n_syllables + 1)
+    blob = struct.unpack_from("<I", body, 4 * header.n_syllables)[0]
+    entries_at = (offsets_end + blob + 7) // 8 * 8
+    struct.pack_into("<I", body, entries_at, 0xFFFFFFF0)
+    fields = list(struct.unpack_from("<8sII32s8II", compiled))
+    fields[-1] = zlib.crc32(body)
+    data = struct.pack("<8sII32s8II4x", *fields) + bytes(body)
+    with pytest.raises(LexiconError, match="entry 0 has a bad key"):
+        CompiledLexicon(data, "lexicon.fpl")
+
+
+def test_corrupt_tsv_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("hanji\treading\n台灣\ttai5\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"bad.tsv:2: 1 syllables for 2 characters"):
+        Annotator(lexicon=bad)
+    bad.write_text("word,reading\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="first line must be the header"):
+        Annotator(lexicon=bad)
+    with pytest.raises(LexiconError, match="does not exist"):
+        Annotator(lexicon=tmp_path / "missing.tsv")
