@@ -424,7 +424,7 @@ def test_render_accepts_string_options():
 # ---------------------------------------------------------------------------
 
 def _taibun(system, style):
-    taibun = pytest.importorskip("taibun", reason="taibun not installed: the cross-check is optional")
+    taibun = pytest.importorskip("taibun", reason="taibun not installed: the cross-check is optional", exc_type=ImportError)
     return taibun.Converter(system=system, format=style, sandhi="none", convert_non_cjk=True, punctuation="none")
 
 
