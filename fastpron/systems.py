@@ -514,7 +514,7 @@ def sandhi_syllable(syllable: str, dialect: Dialect = Dialect.SOUTH) -> str:
     """The spoken (變調) form of a syllable that is not last in its tone group.
 
     >>> sandhi_syllable("tsiah8"), sandhi_syllable("ah4"), sandhi_syllable("lang5", Dialect.NORTH)
-    ('tsiah4', 'ah2', 'lang3')
+    ('tsiah3', 'ah2', 'lang3')
     """
     dialect = parse_dialect(dialect)
     if "/" in syllable:
