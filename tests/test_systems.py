@@ -476,3 +476,11 @@ def test_taibun_tongiong_differs_only_in_documented_classes():
     # TL oo is Tongiong o (ɔ), TL o is or, also before -h
     allowed = lambda p, o, t: p.final in ("oo", "oh", "ioh")  # noqa: E731
     assert _undocumented("Tongiong", "mark", System.TONGIONG, MARKS, allowed) == []
+
+
+def test_docstring_examples():
+    import doctest
+
+    import fastpron.systems
+
+    assert doctest.testmod(fastpron.systems).failed == 0
