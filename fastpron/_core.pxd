@@ -48,6 +48,7 @@ cdef struct CToken:
     const Entry* entry       # NULL for KIND_OTHER and KIND_UNKNOWN
     const LexView* lex       # the lexicon that holds entry
     int kind
+    int choice               # which of the entry's readings: 0 is the best
 
 cdef struct TokenBuffer:
     CToken* items
@@ -84,5 +85,5 @@ cdef class Core:
     cdef int32_t unknown_cost
     cdef int32_t other_cost
     cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
-                      TokenBuffer* tokens) except -1
+                      TokenBuffer* tokens, dict picks) except -1
     cdef _check_table(self, RenderTable table, CompiledLexicon overlay)

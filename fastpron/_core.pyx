@@ -110,6 +110,7 @@ cdef bint tokens_push(TokenBuffer* buf, Py_ssize_t start, Py_ssize_t end, const 
     buf.items[buf.length].entry = entry
     buf.items[buf.length].lex = lex
     buf.items[buf.length].kind = kind
+    buf.items[buf.length].choice = 0
     buf.length += 1
     return True
 
@@ -150,6 +151,21 @@ cdef inline void text_ascii(TextBuffer* out, const char* s) noexcept nogil:
     while s[i]:
         text_putc(out, <Py_UCS4>s[i])
         i += 1
+
+
+cdef inline void text_integer(TextBuffer* out, Py_ssize_t value) noexcept nogil:
+    cdef char digits[24]
+    cdef int n = 0
+    if value == 0:
+        text_putc(out, 0x30)
+        return
+    while value > 0 and n < 24:
+        digits[n] = <char>(0x30 + value % 10)
+        value //= 10
+        n += 1
+    while n > 0:
+        n -= 1
+        text_putc(out, <Py_UCS4>digits[n])
 
 
 cdef object text_to_str(TextBuffer* out):
@@ -451,7 +467,7 @@ cdef enum:
 
 
 cdef inline uint32_t syllable_id(const CToken* token, Py_ssize_t k) noexcept nogil:
-    cdef const Reading* reading = &token.lex.readings[token.entry.first_reading]
+    cdef const Reading* reading = &token.lex.readings[token.entry.first_reading + token.choice]
     return token.lex.syllable_refs[reading.first_syllable + k]
 
 
@@ -566,7 +582,7 @@ cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void*
             for c in range(token.start, token.end):
                 text_putc(out, PyUnicode_READ(kind, data, c))
         else:
-            reading = &token.lex.readings[token.entry.first_reading]
+            reading = &token.lex.readings[token.entry.first_reading + token.choice]
             for k in range(token.end - token.start):
                 sid = syllable_id(token, k)
                 if k > 0 and table.separator and not is_neutral(table, sid):
@@ -613,9 +629,11 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
                 put_escaped(out, PyUnicode_READ(kind, data, c))
             text_ascii(out, b"</span>")
             continue
-        reading = &token.lex.readings[token.entry.first_reading]
-        if token.kind == KIND_WORD:
-            text_ascii(out, b'<span class="fp-word">')
+        reading = &token.lex.readings[token.entry.first_reading + token.choice]
+        text_ascii(out, b'<span class="fp-word" data-start="' if token.kind == KIND_WORD
+                   else b'<span class="fp-char" data-start="')
+        text_integer(out, token.start)
+        text_ascii(out, b'">')
         for k in range(token.end - token.start):
             text_ascii(out, b"<ruby>")
             put_escaped(out, PyUnicode_READ(kind, data, token.start + k))
@@ -626,8 +644,7 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
             for c in range(table.offsets[index], table.offsets[index + 1]):
                 put_escaped(out, table.pool[c])
             text_ascii(out, b"</rt><rp>)</rp></ruby>")
-        if token.kind == KIND_WORD:
-            text_ascii(out, b"</span>")
+        text_ascii(out, b"</span>")
 
 
 # ---------------------------------------------------------------- Python objects
@@ -637,9 +654,10 @@ cdef class Token:
 
     text: the characters as given; reading: their reading in the chosen
     system (None for "other" and "unknown"); syllables: one reading per
-    character; alternatives: the key's other readings; kind: "word", "char",
-    "unknown" (a Han character the lexicon lacks) or "other" (anything else);
-    start, end: the offsets in the input.
+    character; alternatives: the key's other readings, in lexicon order;
+    kind: "word", "char", "unknown" (a Han character the lexicon lacks) or
+    "other" (anything else); start, end: the offsets in the input; choice:
+    the number of the reading given, in lexicon order (0 unless picked).
     """
     cdef readonly str text
     cdef readonly object reading
@@ -648,8 +666,9 @@ cdef class Token:
     cdef readonly str kind
     cdef readonly Py_ssize_t start
     cdef readonly Py_ssize_t end
+    cdef readonly int choice
 
-    def __init__(self, text, reading, syllables, alternatives, kind, start, end):
+    def __init__(self, text, reading, syllables, alternatives, kind, start, end, choice=0):
         self.text = text
         self.reading = reading
         self.syllables = tuple(syllables)
@@ -657,14 +676,16 @@ cdef class Token:
         self.kind = kind
         self.start = start
         self.end = end
+        self.choice = choice
 
     def astuple(self):
-        return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end)
+        return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end,
+                self.choice)
 
     def asdict(self):
         return {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
                 "alternatives": list(self.alternatives), "kind": self.kind,
-                "start": self.start, "end": self.end}
+                "start": self.start, "end": self.end, "choice": self.choice}
 
     def __eq__(self, other):
         if not hasattr(other, "astuple"):
@@ -704,20 +725,30 @@ cdef class Core:
             self.overlay = overlay
 
     cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
-                      TokenBuffer* tokens) except -1:
+                      TokenBuffer* tokens, dict picks) except -1:
         cdef int kind = PyUnicode_KIND(text)
         cdef const void* data = PyUnicode_DATA(text)
-        cdef Py_ssize_t n = len(text)
+        cdef Py_ssize_t n = len(text), t
         cdef const LexView* overlay_view = &overlay.view if overlay is not None else NULL
         cdef bint ok
+        cdef CToken* token
         with nogil:
             ok = segment(&base.view, overlay_view, data, kind, n,
                          self.unknown_cost, self.other_cost, tokens)
         if not ok:
             raise MemoryError("fastpron: out of memory while segmenting")
+        if picks:
+            # A pick names a token by its start offset; picks that match no
+            # token, or a reading the token lacks, are ignored.
+            for t in range(tokens.length):
+                token = &tokens.items[t]
+                if token.entry != NULL:
+                    choice = picks.get(token.start)
+                    if choice is not None and 0 <= choice < token.entry.n_readings:
+                        token.choice = choice
         return 0
 
-    def romanize(self, str text not None, RenderTable table not None, int options=0):
+    def romanize(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
         cdef TextBuffer out = TextBuffer(NULL, 0, 0, False)
         cdef CompiledLexicon base = self.base, overlay = self.overlay
@@ -726,7 +757,7 @@ cdef class Core:
         cdef Py_ssize_t n = len(text)
         self._check_table(table, overlay)
         try:
-            self._segment(text, base, overlay, &tokens)
+            self._segment(text, base, overlay, &tokens, picks)
             with nogil:
                 text_reserve(&out, n * 4 + 16)
                 write_romanized(tokens.items, tokens.length, data, kind, &table.view, options, &out)
@@ -735,7 +766,7 @@ cdef class Core:
             free(tokens.items)
             free(out.data)
 
-    def to_html(self, str text not None, RenderTable table not None, int options=0):
+    def to_html(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
         cdef TextBuffer out = TextBuffer(NULL, 0, 0, False)
         cdef CompiledLexicon base = self.base, overlay = self.overlay
@@ -744,7 +775,7 @@ cdef class Core:
         cdef Py_ssize_t n = len(text)
         self._check_table(table, overlay)
         try:
-            self._segment(text, base, overlay, &tokens)
+            self._segment(text, base, overlay, &tokens, picks)
             with nogil:
                 text_reserve(&out, n * 40 + 16)
                 write_html(tokens.items, tokens.length, data, kind, &table.view, options, &out)
@@ -753,7 +784,7 @@ cdef class Core:
             free(tokens.items)
             free(out.data)
 
-    def annotate(self, str text not None, RenderTable table not None, int options=0):
+    def annotate(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
         """A list of Token objects, readings rendered with `table`."""
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
         cdef CompiledLexicon base = self.base, overlay = self.overlay
@@ -765,7 +796,7 @@ cdef class Core:
         cdef bint capital, sandhi
         self._check_table(table, overlay)
         try:
-            self._segment(text, base, overlay, &tokens)
+            self._segment(text, base, overlay, &tokens, picks)
             for t in range(tokens.length):
                 token = &tokens.items[t]
                 surface = text[token.start:token.end]
@@ -773,17 +804,19 @@ cdef class Core:
                     result.append(Token(surface, None, (), (), KIND_NAMES[token.kind], token.start, token.end))
                     continue
                 length = token.end - token.start
-                reading = &token.lex.readings[token.entry.first_reading]
+                reading = &token.lex.readings[token.entry.first_reading + token.choice]
                 syllables = []
                 for k in range(length):
                     capital = k == 0 and (reading.flags & READING_CAPITAL) != 0
                     sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens.items, tokens.length, t, k, &table.view)
                     syllables.append(strings[variant_index(syllable_id(token, k), capital, sandhi)])
                 alternatives = []
-                for r in range(token.entry.first_reading + 1, token.entry.first_reading + token.entry.n_readings):
-                    alternatives.append(_join_reading(token.lex, &token.lex.readings[r], strings, separator))
+                for r in range(token.entry.n_readings):
+                    if r != token.choice:
+                        alternatives.append(_join_reading(
+                            token.lex, &token.lex.readings[token.entry.first_reading + r], strings, separator))
                 result.append(Token(surface, _join(syllables, separator), syllables, alternatives,
-                                    KIND_NAMES[token.kind], token.start, token.end))
+                                    KIND_NAMES[token.kind], token.start, token.end, token.choice))
             return result
         finally:
             free(tokens.items)

@@ -34,17 +34,22 @@ class BaseAnnotator:
 
     # -- public API -----------------------------------------------------------
 
-    def annotate(self, text: str, **options) -> list:
-        """Tokens of `text`, each with its reading in the chosen system."""
-        return self._annotate(_check_text(text), self._options(options))
+    def annotate(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> list:
+        """Tokens of `text`, each with its reading in the chosen system.
 
-    def romanize(self, text: str, **options) -> str:
+        `picks` maps a token's start offset to the number of the reading to
+        give it, in lexicon order (0 is the best, as `lookup` lists them);
+        picks that match no token or no reading are ignored.
+        """
+        return self._annotate(_check_text(text), self._options(options), _check_picks(picks))
+
+    def romanize(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
         """`text` written in the chosen system: words hyphenated, punctuation kept."""
-        return self._romanize(_check_text(text), self._options(options))
+        return self._romanize(_check_text(text), self._options(options), _check_picks(picks))
 
-    def to_html(self, text: str, **options) -> str:
-        """`text` as HTML ``<ruby>`` markup, everything escaped."""
-        return self._to_html(_check_text(text), self._options(options))
+    def to_html(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
+        """`text` as HTML: each word or character a ``<span data-start>`` of ``<ruby>``, everything escaped."""
+        return self._to_html(_check_text(text), self._options(options), _check_picks(picks))
 
     def lookup(self, key: str) -> list[str]:
         """Every reading of `key` in numbered Tâi-lô, best first; [] if unknown."""
@@ -162,14 +167,14 @@ class Annotator(BaseAnnotator):
             flags |= OPT_LATIN_PUNCT
         return flags
 
-    def _annotate(self, text, options):
-        return self._core.annotate(text, self._table(options), self._flags(options, False))
+    def _annotate(self, text, options, picks):
+        return self._core.annotate(text, self._table(options), self._flags(options, False), picks)
 
-    def _romanize(self, text, options):
-        return self._core.romanize(text, self._table(options), self._flags(options, True))
+    def _romanize(self, text, options, picks):
+        return self._core.romanize(text, self._table(options), self._flags(options, True), picks)
 
-    def _to_html(self, text, options):
-        return self._core.to_html(text, self._table(options), self._flags(options, False))
+    def _to_html(self, text, options, picks):
+        return self._core.to_html(text, self._table(options), self._flags(options, False), picks)
 
     def _lookup_base(self, key):
         return self._core.lookup(key)
@@ -198,6 +203,20 @@ def _check_text(text) -> str:
         raise TypeError(f"fastpron expects text as str, not {type(text).__name__}"
                         + ("; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""))
     return text
+
+
+def _check_picks(picks) -> dict[int, int] | None:
+    if picks is None:
+        return None
+    if not isinstance(picks, Mapping):
+        raise TypeError(f"picks must be a mapping of token start -> reading number, not {type(picks).__name__}")
+    checked = {}
+    for start, choice in picks.items():
+        if not isinstance(start, int) or not isinstance(choice, int) or isinstance(start, bool) \
+                or isinstance(choice, bool):
+            raise TypeError(f"picks must map int offsets to int reading numbers, not {start!r}: {choice!r}")
+        checked[start] = choice
+    return checked
 
 
 def _check_key(key) -> None:

@@ -53,14 +53,15 @@ def escape_html(text: str) -> str:
 
 class Token:
     """Same fields and equality as fastpron.Token."""
-    __slots__ = ("text", "reading", "syllables", "alternatives", "kind", "start", "end")
+    __slots__ = ("text", "reading", "syllables", "alternatives", "kind", "start", "end", "choice")
 
-    def __init__(self, text, reading, syllables, alternatives, kind, start, end):
+    def __init__(self, text, reading, syllables, alternatives, kind, start, end, choice=0):
         self.text, self.reading, self.kind, self.start, self.end = text, reading, kind, start, end
-        self.syllables, self.alternatives = tuple(syllables), tuple(alternatives)
+        self.syllables, self.alternatives, self.choice = tuple(syllables), tuple(alternatives), choice
 
     def astuple(self):
-        return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end)
+        return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end,
+                self.choice)
 
     def __eq__(self, other):
         return self.astuple() == other.astuple() if hasattr(other, "astuple") else NotImplemented
@@ -70,11 +71,15 @@ class Token:
 
 
 class Segment:
-    """A token before rendering: a span, its kind and its lexicon entry."""
-    __slots__ = ("start", "end", "kind", "entry")
+    """A token before rendering: a span, its kind, its lexicon entry and the chosen reading."""
+    __slots__ = ("start", "end", "kind", "entry", "choice")
 
     def __init__(self, start, end, kind, entry):
-        self.start, self.end, self.kind, self.entry = start, end, kind, entry
+        self.start, self.end, self.kind, self.entry, self.choice = start, end, kind, entry, 0
+
+    @property
+    def reading(self):
+        return self.entry.readings[self.choice]
 
 
 class ReferenceAnnotator(BaseAnnotator):
@@ -123,7 +128,7 @@ class ReferenceAnnotator(BaseAnnotator):
         known = key in self.base or key in self.base_prefixes or key in self.user_prefixes
         return self.base.get(key), known
 
-    def segment(self, text: str) -> list[Segment]:
+    def segment(self, text: str, picks: dict[int, int] | None = None) -> list[Segment]:
         """Best path over lexicon matches: least total cost, first-found on ties."""
         n = len(text)
         max_len = max([len(k) for k in self._user] + [max(map(len, self.base), default=1), 1])
@@ -163,6 +168,10 @@ class ReferenceAnnotator(BaseAnnotator):
                 merged[-1].end = seg.end
             else:
                 merged.append(seg)
+        for seg in merged:
+            choice = (picks or {}).get(seg.start)
+            if seg.entry is not None and choice is not None and 0 <= choice < len(seg.entry.readings):
+                seg.choice = choice
         return merged
 
     # -- rendering --------------------------------------------------------------
@@ -183,7 +192,7 @@ class ReferenceAnnotator(BaseAnnotator):
             if seg.entry is None:
                 flags.append([])
                 continue
-            syllables = seg.entry.readings[0].syllables
+            syllables = seg.reading.syllables
             row = []
             for k in range(len(syllables)):
                 if options.sandhi != Sandhi.AUTO:
@@ -193,17 +202,17 @@ class ReferenceAnnotator(BaseAnnotator):
                 else:
                     following = segments[t + 1] if t + 1 < len(segments) else None
                     row.append(following is not None and following.entry is not None
-                               and not neutral(following.entry.readings[0].syllables[0]))
+                               and not neutral(following.reading.syllables[0]))
             flags.append(row)
         return flags
 
     def _syllable_text(self, strings, syllable, capital, spoken):
         return strings[4 * self._syllable_index[syllable] + (1 if capital else 0) + (2 if spoken else 0)]
 
-    def _annotate(self, text, options):
+    def _annotate(self, text, options, picks):
         strings = self._rendered(options)
         separator = syllable_separator(options.system)
-        segments = self.segment(text)
+        segments = self.segment(text, picks)
         spoken = self._spoken_flags(segments, strings, options)
         tokens = []
         for seg, flags in zip(segments, spoken):
@@ -211,19 +220,20 @@ class ReferenceAnnotator(BaseAnnotator):
             if seg.entry is None:
                 tokens.append(Token(surface, None, (), (), seg.kind, seg.start, seg.end))
                 continue
-            first, *others = seg.entry.readings
-            syllables = [self._syllable_text(strings, s, k == 0 and first.capital, flags[k])
-                         for k, s in enumerate(first.syllables)]
+            chosen = seg.reading
+            others = [r for n, r in enumerate(seg.entry.readings) if n != seg.choice]
+            syllables = [self._syllable_text(strings, s, k == 0 and chosen.capital, flags[k])
+                         for k, s in enumerate(chosen.syllables)]
             alternatives = [join_rendered([self._syllable_text(strings, s, k == 0 and r.capital, False)
                                            for k, s in enumerate(r.syllables)], separator) for r in others]
             tokens.append(Token(surface, join_rendered(syllables, separator), syllables, alternatives,
-                                seg.kind, seg.start, seg.end))
+                                seg.kind, seg.start, seg.end, seg.choice))
         return tokens
 
-    def _romanize(self, text, options):
+    def _romanize(self, text, options, picks):
         strings = self._rendered(options)
         separator = syllable_separator(options.system)
-        segments = self.segment(text)
+        segments = self.segment(text, picks)
         spoken = self._spoken_flags(segments, strings, options)
         out: list[str] = []
         sentence_start = options.capitalize
@@ -256,7 +266,7 @@ class ReferenceAnnotator(BaseAnnotator):
             if seg.kind == KIND_UNKNOWN:
                 out.append(piece)
             else:
-                reading = seg.entry.readings[0]
+                reading = seg.reading
                 parts = [self._syllable_text(strings, s, k == 0 and (sentence_start or reading.capital), flags[k])
                          for k, s in enumerate(reading.syllables)]
                 out.append(join_rendered(parts, separator))
@@ -265,9 +275,9 @@ class ReferenceAnnotator(BaseAnnotator):
             previous = seg
         return "".join(out)
 
-    def _to_html(self, text, options):
+    def _to_html(self, text, options, picks):
         strings = self._rendered(options)
-        segments = self.segment(text)
+        segments = self.segment(text, picks)
         spoken = self._spoken_flags(segments, strings, options)
         out: list[str] = []
         for seg, flags in zip(segments, spoken):
@@ -277,11 +287,12 @@ class ReferenceAnnotator(BaseAnnotator):
             elif seg.kind == KIND_UNKNOWN:
                 out.append(f'<span class="fp-unknown">{escape_html(piece)}</span>')
             else:
-                reading = seg.entry.readings[0]
+                reading = seg.reading
                 rubies = "".join(
                     f"<ruby>{escape_html(ch)}<rp>(</rp><rt>"
                     f"{escape_html(self._syllable_text(strings, s, k == 0 and reading.capital, flags[k]))}"
                     f"</rt><rp>)</rp></ruby>"
                     for k, (ch, s) in enumerate(zip(piece, reading.syllables)))
-                out.append(f'<span class="fp-word">{rubies}</span>' if seg.kind == KIND_WORD else rubies)
+                css = "fp-word" if seg.kind == KIND_WORD else "fp-char"
+                out.append(f'<span class="{css}" data-start="{seg.start}">{rubies}</span>')
         return "".join(out)

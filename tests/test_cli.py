@@ -27,11 +27,11 @@ def test_text_arguments_and_options():
 
 def test_html_and_json_formats():
     html = run("--format", "html", "台<").stdout.decode()
-    assert html == "<ruby>台<rp>(</rp><rt>tâi</rt><rp>)</rp></ruby>&lt;\n"
+    assert html == '<span class="fp-char" data-start="0"><ruby>台<rp>(</rp><rt>tâi</rt><rp>)</rp></ruby></span>&lt;\n'
     line = run("-f", "json", "行路").stdout.decode()
     assert json.loads(line) == {"text": "行路", "tokens": [
         {"text": "行路", "reading": "kiânn-lōo", "syllables": ["kiânn", "lōo"], "alternatives": [],
-         "kind": "word", "start": 0, "end": 2}]}
+         "kind": "word", "start": 0, "end": 2, "choice": 0}]}
 
 
 def test_lookup():

@@ -81,7 +81,7 @@ def test_unknown_and_other_tokens(annotator):
 def test_token_api(annotator):
     token = annotator.annotate("台灣")[0]
     assert token.asdict() == {"text": "台灣", "reading": "Tâi-uân", "syllables": ["Tâi", "uân"],
-                              "alternatives": [], "kind": "word", "start": 0, "end": 2}
+                              "alternatives": [], "kind": "word", "start": 0, "end": 2, "choice": 0}
     assert repr(token) == "Token('台灣', 'Tâi-uân', kind='word')"
     assert token == annotator.annotate("台灣")[0]
     assert isinstance(token, fastpron.Token)
@@ -89,9 +89,10 @@ def test_token_api(annotator):
 
 def test_to_html_exact(annotator):
     assert annotator.to_html("台灣") == (
-        '<span class="fp-word"><ruby>台<rp>(</rp><rt>Tâi</rt><rp>)</rp></ruby>'
+        '<span class="fp-word" data-start="0"><ruby>台<rp>(</rp><rt>Tâi</rt><rp>)</rp></ruby>'
         '<ruby>灣<rp>(</rp><rt>uân</rt><rp>)</rp></ruby></span>')
-    assert annotator.to_html("我\n") == "<ruby>我<rp>(</rp><rt>guá</rt><rp>)</rp></ruby>\n"
+    assert annotator.to_html("\n我") == \
+        '\n<span class="fp-char" data-start="1"><ruby>我<rp>(</rp><rt>guá</rt><rp>)</rp></ruby></span>'
     assert annotator.to_html("龘") == '<span class="fp-unknown">龘</span>'
 
 
@@ -100,6 +101,21 @@ def test_to_html_escapes_everything(annotator):
     assert html.startswith("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;&quot;")
     assert "<script" not in html
     assert annotator.to_html("\0\ud800") == "\ufffd\ufffd"
+
+
+def test_picks_choose_a_reading_per_token(annotator):
+    assert annotator.lookup("行")[:3] == ["kiann5", "hing5", "hang5"]
+    tokens = annotator.annotate("行。行", picks={2: 2})
+    assert [(t.reading, t.choice) for t in tokens if t.kind == "char"] == [("kiânn", 0), ("hâng", 2)]
+    assert tokens[2].alternatives == ("kiânn", "hîng", "hīng", "lîng")
+    assert annotator.romanize("行。行", picks={2: 2}) == "Kiânn. Hâng"
+    assert '<rt>hâng</rt>' in annotator.to_html("行", picks={0: 2})
+    # Picks that match no token, or no reading, are ignored.
+    assert annotator.romanize("行行", picks={1: 99, 7: 1, 0: -1}) == annotator.romanize("行行")
+    with pytest.raises(TypeError, match="picks must map int offsets"):
+        annotator.romanize("行", picks={"0": 1})
+    with pytest.raises(TypeError, match="picks must be a mapping"):
+        annotator.romanize("行", picks=[1])
 
 
 def test_lookup(annotator):
