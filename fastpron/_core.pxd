@@ -6,6 +6,7 @@ from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
 cdef enum:
     PREFIX_ONLY = 0xFFFF     # Entry.n_readings: the key only starts longer keys
     READING_CAPITAL = 1      # Reading.flags: proper noun
+    READING_FINAL = 2        # Reading.flags: the reading at the end of a phrase
 
 cdef enum TokenKind:
     KIND_OTHER = 0

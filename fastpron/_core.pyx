@@ -313,6 +313,26 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
     return ok
 
 
+cdef void choose_final_readings(TokenBuffer* tokens) noexcept nogil:
+    """A token at the end of a phrase (before any non-reading token, or the
+    end of the text) takes the reading flagged READING_FINAL, if it has one."""
+    cdef Py_ssize_t t
+    cdef uint32_t r
+    cdef CToken* token
+    cdef int next_kind
+    for t in range(tokens.length):
+        token = &tokens.items[t]
+        if token.entry == NULL or token.entry.n_readings < 2:
+            continue
+        next_kind = tokens.items[t + 1].kind if t + 1 < tokens.length else KIND_OTHER
+        if next_kind == KIND_CHAR or next_kind == KIND_WORD:
+            continue
+        for r in range(token.entry.n_readings):
+            if token.lex.readings[token.entry.first_reading + r].flags & READING_FINAL:
+                token.choice = r
+                break
+
+
 # ---------------------------------------------------------------- the lexicon
 
 cdef class CompiledLexicon:
@@ -737,6 +757,8 @@ cdef class Core:
                          self.unknown_cost, self.other_cost, tokens)
         if not ok:
             raise MemoryError("fastpron: out of memory while segmenting")
+        with nogil:
+            choose_final_readings(tokens)
         if picks:
             # A pick names a token by its start offset; picks that match no
             # token, or a reading the token lacks, are ignored.

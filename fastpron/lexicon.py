@@ -32,7 +32,7 @@ import zlib
 from .syllable import SyllableError, join_reading, parse_reading
 
 FORMAT_MAGIC = b"FPRNLEX\0"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 DEFAULT_TSV = PACKAGE_DIR.parent / "lexicon_data" / "lexicon.tsv"
@@ -48,6 +48,7 @@ UNKNOWN_COST = 1500         # a Han character that no entry covers
 OTHER_COST = TOKEN_COST     # any other character
 
 READING_CAPITAL = 1         # reading flag: a proper noun, written with a capital
+READING_FINAL = 2           # reading flag: the reading at the end of a phrase (咧 leh)
 
 # Header: magic, version, flags, source sha256, then counts, then crc32 of the body.
 _HEADER = struct.Struct("<8sII32s8II4x")   # 88 bytes, so the body starts 8-aligned
@@ -84,6 +85,7 @@ class Reading:
     syllables: tuple[str, ...]   # numbered, lower-case, alternants as "a/b"
     weight: int
     capital: bool = False        # proper noun
+    final: bool = False          # the reading before punctuation or the end of the text
 
     def numbered(self) -> str:
         """The reading as the TSV writes it: ``Tai5-uan5``, ``bo5--khi3``."""
@@ -115,14 +117,18 @@ def entry_cost(entry: Entry) -> int:
     return cost
 
 
-def make_reading(text: str, weight: int = 1) -> Reading:
+def make_reading(text: str, weight: int = 1, final: bool = False) -> Reading:
     """A reading as written in the TSV or by a user: ``Tai5-uan5``, ``tâi-uân``, ``jin5/lin5``."""
     syllables = tuple(parse_reading(text))
-    return Reading(syllables, int(weight), capital=text.lstrip("-")[:1].isupper())
+    return Reading(syllables, int(weight), capital=text.lstrip("-")[:1].isupper(), final=final)
 
 
 def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
-    """Read a lexicon TSV (header ``hanji reading source weight``) into entries."""
+    """Read a lexicon TSV (header ``hanji reading source weight context``) into entries.
+
+    Only the first two columns are required; ``context`` is empty or
+    ``final`` (the reading the key takes at the end of a phrase).
+    """
     grouped: dict[str, list[Reading]] = {}
     with open(path, encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")
@@ -136,8 +142,11 @@ def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
                 raise LexiconError(f"{path}:{line_number}: expected 'hanji<TAB>reading'")
             key, reading_text = fields[0], fields[1]
             weight = fields[3] if len(fields) > 3 and fields[3] else "1"
+            context = fields[4] if len(fields) > 4 else ""
+            if context not in ("", "final"):
+                raise LexiconError(f"{path}:{line_number}: unknown context {context!r} (expected nothing or 'final')")
             try:
-                reading = make_reading(reading_text, int(weight))
+                reading = make_reading(reading_text, int(weight), final=context == "final")
             except (SyllableError, ValueError) as err:
                 raise LexiconError(f"{path}:{line_number}: {err}") from None
             if len(reading.syllables) != len(key):
@@ -185,7 +194,7 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
                     syllable_id[syllable] = len(syllables)
                     syllables.append(syllable)
                 syllable_refs.append(syllable_id[syllable])
-            flags = READING_CAPITAL if reading.capital else 0
+            flags = (READING_CAPITAL if reading.capital else 0) | (READING_FINAL if reading.final else 0)
             reading_blob += _READING.pack(first_ref, len(reading.syllables), flags, reading.weight)
             n_readings += 1
         cost = entry_cost(entry) if entry else 0

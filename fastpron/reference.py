@@ -168,7 +168,10 @@ class ReferenceAnnotator(BaseAnnotator):
                 merged[-1].end = seg.end
             else:
                 merged.append(seg)
-        for seg in merged:
+        for seg, following in zip(merged, merged[1:] + [None]):
+            phrase_final = following is None or following.entry is None
+            if seg.entry is not None and phrase_final:
+                seg.choice = next((n for n, r in enumerate(seg.entry.readings) if r.final), 0)
             choice = (picks or {}).get(seg.start)
             if seg.entry is not None and choice is not None and 0 <= choice < len(seg.entry.readings):
                 seg.choice = choice

@@ -11,10 +11,13 @@ taibun is needed only here, never at run time.  Its two tables are:
 
 The TSV has one row per (key, reading) with the columns
 
-    hanji    reading (numbered Tâi-lô)    source    weight
+    hanji    reading (numbered Tâi-lô)    source    weight    context
 
 ``source`` is ``word`` for readings from words.msgpack, ``char`` for those
-from prons.msgpack, ``word,char`` for both.  ``weight`` is derived from this
+from prons.msgpack, ``word,char`` for both; ``,preferred`` is added where
+preferred_readings.tsv ranked the reading first.  ``context`` is ``final``
+for the reading a character takes at the end of a phrase (咧 leh), from
+preferred_readings.tsv; otherwise empty.  ``weight`` is derived from this
 data alone (never from any evaluation set):
 
 * a word of two or more characters weighs the number of lexicon keys that
@@ -23,7 +26,13 @@ data alone (never from any evaluation set):
 * a character reading weighs 1 + the number of times the character has that
   reading inside the words that contain it; the reading the character has as
   a one-character word additionally weighs the total of all its readings, so
-  that it wins when the character stands alone.
+  that it wins when the character stands alone;
+* ``preferred_readings.tsv`` (fastpron's own short list, written from general
+  knowledge of Taiwanese grammar) names, for a few dozen function words and
+  common verbs, which of the readings above is the everyday standalone one
+  where the one-character word of the data is a rarer or literary sense.  It
+  only re-ranks readings the data already has; its reading then weighs one
+  more than the heaviest.
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from fastpron.syllable import SyllableError, alternants, join_reading, parse_reading  # noqa: E402
 
-TSV_HEADER = ("hanji", "reading", "source", "weight")
+TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
 
 
 def taibun_data_dir() -> pathlib.Path:
@@ -55,8 +64,23 @@ def load(data_dir: pathlib.Path, name: str) -> dict:
         return msgpack.unpackb(f.read(), raw=False)
 
 
-def build_rows(words: dict, prons: dict) -> tuple[list[tuple], list[str]]:
+def load_preferred(path: pathlib.Path = HERE / "preferred_readings.tsv") -> tuple[dict[str, str], dict[str, str]]:
+    """(hanji -> reading to rank first, hanji -> reading at the end of a phrase)."""
+    preferred, final = {}, {}
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            if line.strip():
+                hanji, context, reading = line.split("\t")[:3]
+                target = {"alone": preferred, "final": final}[context]
+                target[hanji] = "/".join(parse_reading(reading)).replace("/*", "/")
+    return preferred, final
+
+
+def build_rows(words: dict, prons: dict, preferred: dict[str, str] | None = None,
+               final: dict[str, str] | None = None) -> tuple[list[tuple], list[str]]:
     """Return the TSV rows and a list of warnings for skipped entries."""
+    preferred, final = dict(preferred or {}), dict(final or {})
     warnings = []
     char_readings: dict[str, list[str]] = {}
     for char, readings in prons.items():
@@ -122,7 +146,7 @@ def build_rows(words: dict, prons: dict) -> tuple[list[tuple], list[str]]:
     rows = []
     for key in sorted(keys):
         if len(key) > 1:
-            rows.append((key, word_readings[key], "word", contained[key]))
+            rows.append((key, word_readings[key], "word", contained[key], ""))
             continue
         counts = usage.get(key, collections.Counter())
         standalone = word_readings.get(key)
@@ -141,9 +165,26 @@ def build_rows(words: dict, prons: dict) -> tuple[list[tuple], list[str]]:
             if reading in char_readings.get(key, ()):
                 sources.append("char")
             shown = standalone if reading == standalone_plain else reading
-            char_rows.append((key, shown, ",".join(sources), weight))
+            char_rows.append((key, shown, ",".join(sources), weight, ""))
+        if key in preferred:
+            wanted = preferred.pop(key)
+            heaviest = max(row[3] for row in char_rows)
+            matches = [i for i, row in enumerate(char_rows) if row[1].lower().replace("/*", "/") == wanted]
+            if not matches:
+                warnings.append(f"preferred {key} {wanted}: not among its readings, ignored")
+            for i in matches:
+                key_, shown, source, _, context = char_rows[i]
+                char_rows[i] = (key_, shown, source + ",preferred", heaviest + 1, context)
+        if key in final:
+            wanted = final.pop(key)
+            matches = [i for i, row in enumerate(char_rows) if row[1].lower().replace("/*", "/") == wanted]
+            if not matches:
+                warnings.append(f"final {key} {wanted}: not among its readings, ignored")
+            for i in matches[:1]:
+                char_rows[i] = char_rows[i][:4] + ("final",)
         char_rows.sort(key=lambda row: -row[3])  # stable: taibun's order breaks ties
         rows.extend(char_rows)
+    warnings += [f"preferred {key}: not in the lexicon, ignored" for key in [*preferred, *final]]
     return rows, warnings
 
 
@@ -159,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=pathlib.Path, default=HERE / "lexicon.tsv")
     args = parser.parse_args(argv)
     data_dir = taibun_data_dir()
-    rows, warnings = build_rows(load(data_dir, "words"), load(data_dir, "prons"))
+    rows, warnings = build_rows(load(data_dir, "words"), load(data_dir, "prons"), *load_preferred())
     for warning in warnings:
         print("warning:", warning, file=sys.stderr)
     write_tsv(rows, args.out)

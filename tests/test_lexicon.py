@@ -113,3 +113,13 @@ def test_corrupt_tsv_is_a_clear_error(tmp_path):
         Annotator(lexicon=bad)
     with pytest.raises(LexiconError, match="does not exist"):
         Annotator(lexicon=tmp_path / "missing.tsv")
+
+
+def test_tsv_context_column(tmp_path):
+    tsv = tmp_path / "ctx.tsv"
+    tsv.write_text("hanji\treading\tsource\tweight\tcontext\n咧\tteh4\tchar\t2\t\n咧\tleh4\tchar\t1\tfinal\n"
+                   "坐\ttse7\tchar\t1\t\n", encoding="utf-8")
+    assert Annotator(lexicon=tsv).romanize("咧坐咧") == "Teh tsē leh"
+    tsv.write_text("hanji\treading\tsource\tweight\tcontext\n咧\tleh4\tchar\t1\tlast\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="unknown context 'last'"):
+        Annotator(lexicon=tsv)
