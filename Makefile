@@ -20,7 +20,7 @@ $(INSTALLED): pyproject.toml setup.py
 # The Cython core and the compiled lexicon, rebuilt when their sources change.
 $(BUILT): $(INSTALLED) fastpron/_core.pyx fastpron/_core.pxd lexicon_data/lexicon.tsv fastpron/lexicon.py
 	$(PY) setup.py --quiet build_ext --inplace
-	$(PY) -m fastpron.lexicon
+	$(PY) -m fastpron.compile
 	@touch $@
 
 test: $(BUILT)

@@ -15,11 +15,9 @@ cdef enum TokenKind:
     KIND_UNKNOWN = 3
 
 cdef packed struct Entry:
-    uint32_t key_offset      # into LexView.key_cps
-    uint16_t key_len
-    uint16_t n_readings      # 0: removed by a user entry; PREFIX_ONLY: no readings
     uint32_t first_reading   # into LexView.readings
-    int32_t cost             # what one token of this entry costs the segmenter
+    uint16_t n_readings      # 0: removed by a user entry; PREFIX_ONLY: no readings
+    uint16_t key_len
 
 cdef packed struct Reading:
     uint32_t first_syllable  # into LexView.syllable_refs
@@ -28,20 +26,24 @@ cdef packed struct Reading:
     int32_t weight
 
 cdef packed struct Slot:
-    uint64_t hash
-    uint32_t entry           # entry index + 1; 0 is an empty slot
-    uint32_t padding
+    uint32_t parent          # entry of the key less its last character; NO_PARENT for one character
+    uint32_t code_point      # the key's last character
+    uint32_t entry           # entry index + 1 (0: empty slot) | SLOT_* flags
+    int32_t cost             # what one token of this key costs the segmenter
+
+cdef struct RootCell:        # the slot of a one-character key, by code point (the BMP only)
+    uint32_t entry
+    int32_t cost
 
 cdef struct LexView:
     const Entry* entries
     const Reading* readings
-    const uint32_t* key_cps
     const uint32_t* syllable_refs
     const Slot* slots
+    RootCell* root           # 65,536 cells, built on load
     uint64_t mask            # n_slots - 1
     uint32_t n_entries
     uint32_t max_key_len
-    uint8_t* starts_key      # bitmap over the BMP: can this code point start a key?
 
 cdef struct CToken:
     Py_ssize_t start

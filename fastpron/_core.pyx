@@ -21,32 +21,38 @@ cdef extern from "Python.h":
 
 cdef extern from *:
     """
-    #define FP_FNV_OFFSET 0xCBF29CE484222325ULL
-    #define FP_FNV_PRIME 0x100000001B3ULL
-    #define FP_FINAL_MULTIPLIER 0xFF51AFD7ED558CCDULL
     #define FP_INFINITE_COST 0x3FFFFFFFFFFFFFFFLL
+    #define FP_MIX1 0xFF51AFD7ED558CCDULL
+    #define FP_MIX2 0xC4CEB9FE1A85EC53ULL
     """
-    const uint64_t FNV_OFFSET "FP_FNV_OFFSET"
-    const uint64_t FNV_PRIME "FP_FNV_PRIME"
-    const uint64_t FINAL_MULTIPLIER "FP_FINAL_MULTIPLIER"
     const int64_t INFINITE_COST "FP_INFINITE_COST"
+    const uint64_t MIX1 "FP_MIX1"
+    const uint64_t MIX2 "FP_MIX2"
 
 cdef enum:
     BMP_SIZE = 0x10000
     VARIANTS = 4            # strings per syllable in a RenderTable: bit 0 capital, bit 1 sandhi
 
+# Slot.entry: the entry index + 1 in the low bits, flags in the high ones (lexicon.py: SLOT_*).
+cdef enum:
+    SLOT_INDEX = (1 << 29) - 1
+    SLOT_HAS_READINGS = 1 << 29
+    SLOT_REMOVED = 1 << 30
+cdef uint32_t SLOT_EXTENDS = 1u << 31
+cdef uint32_t NO_PARENT = 0xFFFFFFFFu
+
 KIND_NAMES = ("other", "char", "word", "unknown")
 
 
-# ---------------------------------------------------------------- hashing
+# ---------------------------------------------------------------- look-up
 
-cdef inline uint64_t hash_step(uint64_t h, Py_UCS4 cp) noexcept nogil:
-    return (h ^ <uint64_t>cp) * FNV_PRIME
-
-
-cdef inline uint64_t hash_final(uint64_t h) noexcept nogil:
+cdef inline uint64_t slot_hash(uint32_t parent, uint32_t code_point) noexcept nogil:
+    """Must match lexicon.slot_hash."""
+    cdef uint64_t h = (<uint64_t>parent << 32) | code_point
     h ^= h >> 33
-    h *= FINAL_MULTIPLIER
+    h *= MIX1
+    h ^= h >> 33
+    h *= MIX2
     h ^= h >> 33
     return h
 
@@ -56,35 +62,26 @@ cdef inline bint is_han(Py_UCS4 cp) noexcept nogil:
             or (0x20000 <= cp <= 0x323AF) or cp == 0x3007)
 
 
-cdef inline const Entry* probe(const LexView* lex, uint64_t h, const void* data, int kind,
-                               Py_ssize_t start, Py_ssize_t length) noexcept nogil:
-    """The entry whose key is text[start:start+length], or NULL."""
-    cdef uint64_t at = h & lex.mask
+cdef inline bint find(const LexView* lex, uint32_t parent, Py_UCS4 cp,
+                      uint32_t* entry, int32_t* cost) noexcept nogil:
+    """The key `parent` + cp: its Slot.entry and cost.  False if there is none."""
+    cdef uint32_t code_point = <uint32_t>cp
     cdef const Slot* slot
-    cdef const Entry* entry
-    cdef Py_ssize_t k
+    cdef uint64_t at
+    if parent == NO_PARENT and code_point < BMP_SIZE:
+        entry[0] = lex.root[code_point].entry
+        cost[0] = lex.root[code_point].cost
+        return entry[0] != 0
+    at = slot_hash(parent, code_point) & lex.mask
     while True:
         slot = &lex.slots[at]
         if slot.entry == 0:
-            return NULL
-        if slot.hash == h:
-            entry = &lex.entries[slot.entry - 1]
-            if entry.key_len == length:
-                k = 0
-                while k < length and lex.key_cps[entry.key_offset + k] == PyUnicode_READ(kind, data, start + k):
-                    k += 1
-                if k == length:
-                    return entry
+            return False
+        if slot.parent == parent and slot.code_point == code_point:
+            entry[0] = slot.entry
+            cost[0] = slot.cost
+            return True
         at = (at + 1) & lex.mask
-
-
-cdef inline bint may_start_key(const LexView* lex, Py_UCS4 cp) noexcept nogil:
-    if lex.n_entries == 0:
-        return False
-    cdef uint32_t c = <uint32_t>cp
-    if c >= BMP_SIZE:
-        return True
-    return (lex.starts_key[c >> 3] >> (c & 7)) & 1
 
 
 # ---------------------------------------------------------------- buffers
@@ -203,14 +200,14 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
     cdef Py_ssize_t capacity = 64, window = 0, filled = 0, reach = 0
     cdef Step* steps = <Step*>malloc(capacity * sizeof(Step))
     cdef Py_ssize_t* path = NULL
+    cdef Py_ssize_t* grown_path
+    cdef Py_ssize_t path_capacity = 0
     cdef Py_ssize_t i, length, j, rel, count, p
     cdef Py_UCS4 cp
-    cdef uint64_t h, hf
-    cdef const Entry* found_base
-    cdef const Entry* found_overlay
-    cdef const Entry* use
+    cdef uint32_t base_slot = 0, overlay_slot = 0, use_slot = 0
+    cdef int32_t base_cost = 0, overlay_cost = 0
     cdef const LexView* use_lex
-    cdef bint have_single, ok = True
+    cdef bint have_single, found_base, found_overlay, ok = True
     cdef int64_t cost
     cdef Step* grown
     if steps == NULL:
@@ -235,38 +232,37 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
 
         have_single = False
         cp = PyUnicode_READ(kind, data, i)
-        if may_start_key(base, cp) or (overlay != NULL and may_start_key(overlay, cp)):
-            h = FNV_OFFSET
-            length = 1
-            while length <= max_len and i + length <= n:
-                h = hash_step(h, PyUnicode_READ(kind, data, i + length - 1))
-                hf = hash_final(h)
-                found_overlay = probe(overlay, hf, data, kind, i, length) if overlay != NULL else NULL
-                found_base = probe(base, hf, data, kind, i, length)
-                if found_overlay == NULL and found_base == NULL:
-                    break
-                use = NULL
-                use_lex = NULL
-                if found_overlay != NULL and found_overlay.n_readings != PREFIX_ONLY:
-                    if found_overlay.n_readings > 0:      # 0: the user removed this key
-                        use = found_overlay
-                        use_lex = overlay
-                elif found_base != NULL and found_base.n_readings != PREFIX_ONLY and found_base.n_readings > 0:
-                    use = found_base
-                    use_lex = base
-                if use != NULL:
-                    if length == 1:
-                        have_single = True
-                    cost = steps[rel].cost + use.cost
-                    if cost < steps[rel + length].cost:
-                        steps[rel + length].cost = cost
-                        steps[rel + length].start = rel
-                        steps[rel + length].entry = use
-                        steps[rel + length].lex = use_lex
-                        steps[rel + length].kind = KIND_WORD if length > 1 else KIND_CHAR
-                    if i + length > reach:
-                        reach = i + length
-                length += 1
+        found_base = find(base, NO_PARENT, cp, &base_slot, &base_cost)
+        found_overlay = overlay != NULL and find(overlay, NO_PARENT, cp, &overlay_slot, &overlay_cost)
+        length = 1
+        while found_base or found_overlay:
+            # The overlay decides for a key it has readings for or removes; else the base.
+            use_lex = NULL
+            if found_overlay and overlay_slot & (SLOT_HAS_READINGS | SLOT_REMOVED):
+                if overlay_slot & SLOT_HAS_READINGS:
+                    use_lex, use_slot, cost = overlay, overlay_slot, overlay_cost
+            elif found_base and base_slot & SLOT_HAS_READINGS:
+                use_lex, use_slot, cost = base, base_slot, base_cost
+            if use_lex != NULL:
+                if length == 1:
+                    have_single = True
+                cost += steps[rel].cost
+                if cost < steps[rel + length].cost:
+                    steps[rel + length].cost = cost
+                    steps[rel + length].start = rel
+                    steps[rel + length].entry = &use_lex.entries[(use_slot & SLOT_INDEX) - 1]
+                    steps[rel + length].lex = use_lex
+                    steps[rel + length].kind = KIND_WORD if length > 1 else KIND_CHAR
+                if i + length > reach:
+                    reach = i + length
+            if length >= max_len or i + length >= n:
+                break
+            cp = PyUnicode_READ(kind, data, i + length)
+            found_base = (found_base and (base_slot & SLOT_EXTENDS) != 0
+                          and find(base, (base_slot & SLOT_INDEX) - 1, cp, &base_slot, &base_cost))
+            found_overlay = (found_overlay and (overlay_slot & SLOT_EXTENDS) != 0
+                             and find(overlay, (overlay_slot & SLOT_INDEX) - 1, cp, &overlay_slot, &overlay_cost))
+            length += 1
         if not have_single:
             cost = steps[rel].cost + (unknown_cost if is_han(cp) else other_cost)
             if cost < steps[rel + 1].cost:
@@ -286,10 +282,13 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
             while j > 0:
                 count += 1
                 j = steps[j].start
-            path = <Py_ssize_t*>malloc(count * sizeof(Py_ssize_t))
-            if path == NULL:
-                ok = False
-                break
+            if count > path_capacity:
+                grown_path = <Py_ssize_t*>realloc(path, count * sizeof(Py_ssize_t))
+                if grown_path == NULL:
+                    ok = False
+                    break
+                path = grown_path
+                path_capacity = count
             j = i - window
             p = count
             while j > 0:
@@ -302,14 +301,13 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                                    steps[j].entry, steps[j].lex, steps[j].kind):
                     ok = False
                     break
-            free(path)
-            path = NULL
             if not ok:
                 break
             window = i
             steps[0].cost = 0
             filled = 1
     free(steps)
+    free(path)
     return ok
 
 
@@ -340,7 +338,7 @@ cdef class CompiledLexicon:
 
     def __cinit__(self, bytes data not None, str origin="lexicon"):
         self.buffer = NULL
-        self.view.starts_key = NULL
+        self.view.root = NULL
         self.view.n_entries = 0
         self.origin = origin
         header = _lexicon.read_header(data, origin)
@@ -352,7 +350,7 @@ cdef class CompiledLexicon:
         memcpy(self.buffer, <const char*>data, size)
 
         # Section offsets, in the order lexicon.compile_entries writes them.
-        cdef Py_ssize_t entries_at, readings_at, keys_at, refs_at, slots_at
+        cdef Py_ssize_t entries_at, readings_at, refs_at, slots_at
         cdef Py_ssize_t pos = _lexicon.HEADER_SIZE
         pos = _aligned(pos + 4 * (header.n_syllables + 1)
                        + _syllable_blob_size(data, header))
@@ -360,44 +358,45 @@ cdef class CompiledLexicon:
         pos = _aligned(pos + header.n_entries * _lexicon.ENTRY_SIZE)
         readings_at = pos
         pos = _aligned(pos + header.n_readings * _lexicon.READING_SIZE)
-        keys_at = pos
-        pos = _aligned(pos + header.n_key_cps * 4)
         refs_at = pos
         pos = _aligned(pos + header.n_syllable_refs * 4)
         slots_at = pos
         pos = pos + header.n_slots * _lexicon.SLOT_SIZE
-        if pos > size or header.n_slots & (header.n_slots - 1) or header.n_slots <= header.n_entries:
+        if (pos > size or header.n_slots & (header.n_slots - 1) or header.n_slots <= header.n_entries
+                or header.n_entries > SLOT_INDEX - 1):
             raise _lexicon.LexiconError(f"{origin}: section sizes do not add up; rebuild it "
-                                        f"with `python -m fastpron.lexicon`")
+                                        f"with `python -m fastpron.compile`")
         self.view.entries = <const Entry*>(self.buffer + entries_at)
         self.view.readings = <const Reading*>(self.buffer + readings_at)
-        self.view.key_cps = <const uint32_t*>(self.buffer + keys_at)
         self.view.syllable_refs = <const uint32_t*>(self.buffer + refs_at)
         self.view.slots = <const Slot*>(self.buffer + slots_at)
         self.view.mask = header.n_slots - 1
         self.view.n_entries = header.n_entries
         self.view.max_key_len = header.max_key_len
         self._validate(header)
-        self.view.starts_key = <uint8_t*>calloc(BMP_SIZE // 8, 1)
-        if self.view.starts_key == NULL:
+        # One-character keys of the BMP are found by code point, without hashing.
+        self.view.root = <RootCell*>calloc(BMP_SIZE, sizeof(RootCell))
+        if self.view.root == NULL:
             raise MemoryError()
-        cdef uint32_t e, first
-        for e in range(self.view.n_entries):
-            first = self.view.key_cps[self.view.entries[e].key_offset]
-            if first < BMP_SIZE:
-                self.view.starts_key[first >> 3] |= <uint8_t>(1 << (first & 7))
+        cdef uint64_t k
+        cdef const Slot* slot
+        for k in range(self.view.mask + 1):
+            slot = &self.view.slots[k]
+            if slot.entry != 0 and slot.parent == NO_PARENT and slot.code_point < BMP_SIZE:
+                self.view.root[slot.code_point].entry = slot.entry
+                self.view.root[slot.code_point].cost = slot.cost
 
     cdef _validate(self, header):
         """Every offset in range: a corrupt file must fail here, not crash later."""
-        cdef uint32_t e, r, k, n_syllables = header.n_syllables
+        cdef uint32_t e, r, n_syllables = header.n_syllables
+        cdef uint64_t k
         cdef const Entry* entry
         cdef const Reading* reading
-        cdef uint64_t n_readings = header.n_readings, n_keys = header.n_key_cps
-        cdef uint64_t n_refs = header.n_syllable_refs
+        cdef const Slot* slot
+        cdef uint64_t n_readings = header.n_readings, n_refs = header.n_syllable_refs
         for e in range(self.view.n_entries):
             entry = &self.view.entries[e]
-            if (entry.key_len == 0 or entry.key_len > self.view.max_key_len
-                    or <uint64_t>entry.key_offset + entry.key_len > n_keys):
+            if entry.key_len == 0 or entry.key_len > self.view.max_key_len:
                 raise _lexicon.LexiconError(f"{self.origin}: entry {e} has a bad key")
             if entry.n_readings == PREFIX_ONLY:
                 continue
@@ -412,12 +411,18 @@ cdef class CompiledLexicon:
                     if self.view.syllable_refs[k] >= n_syllables:
                         raise _lexicon.LexiconError(f"{self.origin}: syllable reference {k} is out of range")
         for k in range(self.view.mask + 1):
-            if self.view.slots[k].entry > self.view.n_entries:
+            slot = &self.view.slots[k]
+            if slot.entry == 0:
+                continue
+            if ((slot.entry & SLOT_INDEX) == 0 or (slot.entry & SLOT_INDEX) > self.view.n_entries
+                    or (slot.parent != NO_PARENT and slot.parent >= self.view.n_entries)):
                 raise _lexicon.LexiconError(f"{self.origin}: hash slot {k} is out of range")
+            if (slot.entry & SLOT_HAS_READINGS) and self.view.entries[(slot.entry & SLOT_INDEX) - 1].n_readings in (0, PREFIX_ONLY):
+                raise _lexicon.LexiconError(f"{self.origin}: hash slot {k} names an entry without readings")
 
     def __dealloc__(self):
         free(self.buffer)
-        free(self.view.starts_key)
+        free(self.view.root)
 
     @property
     def n_entries(self):
@@ -846,18 +851,20 @@ cdef class Core:
     def lookup(self, str key not None):
         """Readings of `key` in the base lexicon, numbered, best first; [] if none."""
         cdef CompiledLexicon base = self.base
-        cdef Py_ssize_t n = len(key), k
-        cdef uint64_t h = FNV_OFFSET
+        cdef uint32_t slot_entry = 0, parent = NO_PARENT
+        cdef int32_t cost
         cdef const Entry* entry
         cdef const Reading* reading
         cdef uint32_t r
-        if n == 0 or n > base.view.max_key_len:
+        if not key or len(key) > base.view.max_key_len:
             return []
-        for k in range(n):
-            h = hash_step(h, key[k])
-        entry = probe(&base.view, hash_final(h), PyUnicode_DATA(key), PyUnicode_KIND(key), 0, n)
-        if entry == NULL or entry.n_readings == PREFIX_ONLY:
+        for ch in key:
+            if not find(&base.view, parent, ch, &slot_entry, &cost):
+                return []
+            parent = (slot_entry & SLOT_INDEX) - 1
+        if not slot_entry & SLOT_HAS_READINGS:
             return []
+        entry = &base.view.entries[parent]
         result = []
         for r in range(entry.first_reading, entry.first_reading + entry.n_readings):
             reading = &base.view.readings[r]

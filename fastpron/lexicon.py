@@ -4,14 +4,16 @@ The binary (``*.fpl``) is what the Cython core loads.  It is little-endian and
 laid out so that the core uses it in place, without parsing:
 
     header   magic, format version, SHA-256 of the source, section counts, CRC-32 of the body
-    body     syllable strings, entries, readings, key code points,
-             syllable references, hash slots (open addressing, linear probing)
+    body     syllable strings, entries, readings, syllable references,
+             hash slots (open addressing, linear probing)
 
-The hash of a key is FNV-1a over its code points followed by a 64-bit
-finaliser; the core computes it the same way, one code point at a time, so a
-look-up of text[i:i+1], text[i:i+2], ... costs one step per character.  Every
-proper prefix of a key is stored too (as an entry without readings), so the
-core stops probing longer keys as soon as a prefix is missing.
+The hash table is a trie kept in one hash table: a key is found by its
+parent (the entry of the key without its last character) and its last code
+point, so looking up text[i:i+1], text[i:i+2], ... costs one probe per
+character and compares two integers, never a string.  Every proper prefix of
+a key is an entry too (without readings), and a slot says whether longer keys
+extend it, so the core stops as soon as none does.  A slot also carries the
+entry's segmentation cost: one cache line per probe.
 
 Costs for the segmenter are computed here, once, so the core and the
 pure-Python reference use exactly the same numbers.
@@ -32,7 +34,7 @@ import zlib
 from .syllable import SyllableError, join_reading, parse_reading
 
 FORMAT_MAGIC = b"FPRNLEX\0"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 DEFAULT_TSV = PACKAGE_DIR.parent / "lexicon_data" / "lexicon.tsv"
@@ -52,12 +54,17 @@ READING_FINAL = 2           # reading flag: the reading at the end of a phrase (
 
 # Header: magic, version, flags, source sha256, then counts, then crc32 of the body.
 _HEADER = struct.Struct("<8sII32s8II4x")   # 88 bytes, so the body starts 8-aligned
-_ENTRY = struct.Struct("<IHHIi")       # key_offset, key_len, n_readings, first_reading, cost
+_ENTRY = struct.Struct("<IHH")         # first_reading, n_readings (0xFFFF: a prefix only; 0: removed), key_len
 _READING = struct.Struct("<IHHi")      # first_syllable_ref, n_syllables, flags, weight
-_SLOT = struct.Struct("<QII")          # hash, entry index + 1 (0: empty), padding
+_SLOT = struct.Struct("<IIIi")         # parent, last code point, entry index + 1 with SLOT_* flags, cost
 
-_FNV_OFFSET = 0xCBF29CE484222325
-_FNV_PRIME = 0x100000001B3
+NO_PARENT = 0xFFFFFFFF                 # slot parent of a one-character key
+SLOT_INDEX = (1 << 29) - 1             # entry index + 1; 0 marks an empty slot
+SLOT_HAS_READINGS = 1 << 29            # the key is a token
+SLOT_REMOVED = 1 << 30                 # a user entry that hides the lexicon's
+SLOT_EXTENDS = 1 << 31                 # some longer key starts with this one
+PREFIX_ONLY = 0xFFFF
+
 _MASK64 = (1 << 64) - 1
 
 
@@ -65,17 +72,13 @@ class LexiconError(Exception):
     """A lexicon file that cannot be used: missing, corrupt, or of another version."""
 
 
-def key_hash(key: str) -> int:
-    """The hash the core computes for a key (see _core.pyx: hash_step/hash_final)."""
-    h = _FNV_OFFSET
-    for ch in key:
-        h = ((h ^ ord(ch)) * _FNV_PRIME) & _MASK64
-    return hash_final(h)
-
-
-def hash_final(h: int) -> int:
+def slot_hash(parent: int, code_point: int) -> int:
+    """The hash the core computes for a (parent, code point) pair (_core.pyx: slot_hash)."""
+    h = (parent << 32) | code_point
     h ^= h >> 33
     h = (h * 0xFF51AFD7ED558CCD) & _MASK64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK64
     h ^= h >> 33
     return h
 
@@ -177,13 +180,14 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
         for size in range(1, len(key)):
             keys.setdefault(key[:size], None)
 
+    ordered = sorted(keys)
+    index = {key: i for i, key in enumerate(ordered)}
+    extended = {key[:-1] for key in ordered if len(key) > 1}
     entry_blob, reading_blob = bytearray(), bytearray()
-    key_cps: list[int] = []
     syllable_refs: list[int] = []
     n_readings = 0
-    ordered = sorted(keys)
-    hashes = []
-    for key in ordered:
+    slot_items = []
+    for i, key in enumerate(ordered):
         entry = keys[key]
         readings = entry.readings if entry else ()
         first_reading = n_readings
@@ -197,23 +201,23 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
             flags = (READING_CAPITAL if reading.capital else 0) | (READING_FINAL if reading.final else 0)
             reading_blob += _READING.pack(first_ref, len(reading.syllables), flags, reading.weight)
             n_readings += 1
-        cost = entry_cost(entry) if entry else 0
-        n_flagged = len(readings) if entry else 0xFFFF   # 0xFFFF: only a prefix
-        if entry is not None and not readings:
-            n_flagged = 0                                   # 0: removed by the user
-        entry_blob += _ENTRY.pack(len(key_cps), len(key), n_flagged, first_reading, cost)
-        key_cps.extend(ord(ch) for ch in key)
-        hashes.append(key_hash(key))
+        n_flagged = len(readings) if entry is not None else PREFIX_ONLY
+        entry_blob += _ENTRY.pack(first_reading, n_flagged, len(key))
+        slot_flags = ((SLOT_HAS_READINGS if readings else 0)
+                      | (SLOT_REMOVED if entry is not None and not readings else 0)
+                      | (SLOT_EXTENDS if key in extended else 0))
+        parent = index[key[:-1]] if len(key) > 1 else NO_PARENT
+        slot_items.append((parent, ord(key[-1]), (i + 1) | slot_flags, entry_cost(entry) if readings else 0))
 
     n_slots = 1
     while n_slots < len(ordered) * 3 // 2 + 2:   # load factor about 2/3 at most
         n_slots *= 2
-    slots = [(0, 0)] * n_slots
-    for index, h in enumerate(hashes):
-        at = h & (n_slots - 1)
-        while slots[at][1]:
+    slots = [(0, 0, 0, 0)] * n_slots
+    for item in slot_items:
+        at = slot_hash(item[0], item[1]) & (n_slots - 1)
+        while slots[at][2]:
             at = (at + 1) & (n_slots - 1)
-        slots[at] = (h, index + 1)
+        slots[at] = item
 
     syllable_bytes = [s.encode("ascii") for s in syllables]
     offsets, pos = [], 0
@@ -227,9 +231,8 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
         struct.pack(f"<{len(offsets)}I", *offsets) + b"".join(syllable_bytes),
         bytes(entry_blob),
         bytes(reading_blob),
-        struct.pack(f"<{len(key_cps)}I", *key_cps),
         struct.pack(f"<{len(syllable_refs)}I", *syllable_refs),
-        b"".join(_SLOT.pack(h, e, 0) for h, e in slots),
+        b"".join(_SLOT.pack(*slot) for slot in slots),
     ]
     for section in sections:
         body += section
@@ -237,7 +240,7 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
     max_key_len = max((len(k) for k in ordered), default=0)
     header = _HEADER.pack(
         FORMAT_MAGIC, FORMAT_VERSION, 0, source_digest,
-        len(syllables), len(ordered), n_readings, len(key_cps), len(syllable_refs), n_slots,
+        len(syllables), len(ordered), n_readings, 0, len(syllable_refs), n_slots,
         max_key_len, len(body), zlib.crc32(body))
     return header + bytes(body)
 
@@ -249,7 +252,7 @@ class Header:
     n_syllables: int
     n_entries: int
     n_readings: int
-    n_key_cps: int
+    reserved: int
     n_syllable_refs: int
     n_slots: int
     max_key_len: int
@@ -261,17 +264,17 @@ def read_header(data: bytes, name: str = "lexicon") -> Header:
     """Check magic, version, size and CRC of a compiled lexicon."""
     if len(data) < _HEADER.size or data[:8] != FORMAT_MAGIC:
         raise LexiconError(f"{name}: not a compiled fastpron lexicon (bad magic). "
-                           f"Delete it and run `python -m fastpron.lexicon` to rebuild it.")
+                           f"Delete it and run `python -m fastpron.compile` to rebuild it.")
     fields = _HEADER.unpack_from(data)
     header = Header(fields[1], fields[3], *fields[4:])
     if header.version != FORMAT_VERSION:
         raise LexiconError(f"{name}: format version {header.version}, this fastpron reads "
-                           f"{FORMAT_VERSION}. Run `python -m fastpron.lexicon` to rebuild it.")
+                           f"{FORMAT_VERSION}. Run `python -m fastpron.compile` to rebuild it.")
     if len(data) != _HEADER.size + header.body_size:
         raise LexiconError(f"{name}: truncated or padded ({len(data)} bytes, expected "
-                           f"{_HEADER.size + header.body_size}). Run `python -m fastpron.lexicon` to rebuild it.")
+                           f"{_HEADER.size + header.body_size}). Run `python -m fastpron.compile` to rebuild it.")
     if zlib.crc32(memoryview(data)[_HEADER.size:]) != header.crc:
-        raise LexiconError(f"{name}: corrupt (CRC mismatch). Run `python -m fastpron.lexicon` to rebuild it.")
+        raise LexiconError(f"{name}: corrupt (CRC mismatch). Run `python -m fastpron.compile` to rebuild it.")
     return header
 
 
@@ -355,23 +358,3 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
         except OSError:
             continue
     return data, "<memory>"
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    parser = argparse.ArgumentParser(prog="python -m fastpron.lexicon",
-                                     description="Compile lexicon_data/lexicon.tsv for the fastpron core.")
-    parser.add_argument("tsv", nargs="?", type=pathlib.Path, default=DEFAULT_TSV)
-    parser.add_argument("-o", "--out", type=pathlib.Path, default=DEFAULT_BINARY)
-    args = parser.parse_args(argv)
-    try:
-        out = compile_file(args.tsv, args.out)
-    except (LexiconError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    print(f"compiled {args.tsv} -> {out} ({out.stat().st_size} bytes)", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

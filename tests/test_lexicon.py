@@ -83,24 +83,40 @@ def compiled():
 def test_corrupt_binary_is_a_clear_error(compiled, damage, message):
     with pytest.raises(LexiconError, match=message) as info:
         CompiledLexicon(damage(compiled), "lexicon.fpl")
-    assert "lexicon.fpl" in str(info.value) and "python -m fastpron.lexicon" in str(info.value)
+    assert "lexicon.fpl" in str(info.value) and "python -m fastpron.compile" in str(info.value)
 
 
-def test_out_of_range_offsets_are_caught_even_with_a_good_crc(compiled):
-    """A file whose CRC matches but whose offsets are wrong must not crash the core."""
+def _with_body(compiled, edit):
+    """The compiled lexicon with its body edited and its CRC made to match."""
     import zlib
     header = lexicon.read_header(compiled)
     body = bytearray(compiled[lexicon.HEADER_SIZE:])
-    # Find the entries section the way the core does, and break the first entry's key offset.
     offsets_end = 4 * (header.n_syllables + 1)
     blob = struct.unpack_from("<I", body, 4 * header.n_syllables)[0]
     entries_at = (offsets_end + blob + 7) // 8 * 8
-    struct.pack_into("<I", body, entries_at, 0xFFFFFFF0)
+    edit(body, header, entries_at)
     fields = list(struct.unpack_from("<8sII32s8II", compiled))
     fields[-1] = zlib.crc32(body)
-    data = struct.pack("<8sII32s8II4x", *fields) + bytes(body)
-    with pytest.raises(LexiconError, match="entry 0 has a bad key"):
-        CompiledLexicon(data, "lexicon.fpl")
+    return struct.pack("<8sII32s8II4x", *fields) + bytes(body)
+
+
+def _slots_at(header, entries_at):
+    pos = entries_at + header.n_entries * lexicon.ENTRY_SIZE
+    pos = (pos + 7) // 8 * 8 + header.n_readings * lexicon.READING_SIZE
+    pos = (pos + 7) // 8 * 8 + header.n_syllable_refs * 4
+    return (pos + 7) // 8 * 8
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda body, h, at: struct.pack_into("<IHH", body, at, 0xFFFFFFF0, 1, 1), "entry 0 has bad readings"),
+    (lambda body, h, at: struct.pack_into("<IHH", body, at, 0, 1, 99), "entry 0 has a bad key"),
+    (lambda body, h, at: [struct.pack_into("<IIIi", body, _slots_at(h, at) + 16 * k, 7, 7, 0x1FFFFFFF, 0)
+                          for k in range(h.n_slots)], "hash slot 0 is out of range"),
+])
+def test_out_of_range_offsets_are_caught_even_with_a_good_crc(compiled, edit, message):
+    """A file whose CRC matches but whose offsets are wrong must not crash the core."""
+    with pytest.raises(LexiconError, match=message):
+        CompiledLexicon(_with_body(compiled, edit), "lexicon.fpl")
 
 
 def test_corrupt_tsv_is_a_clear_error(tmp_path):
