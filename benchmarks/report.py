@@ -1,0 +1,241 @@
+"""Print the benchmark figures and their targets from one pytest-benchmark JSON file.
+
+    python benchmarks/report.py [RESULTS_JSON] [--output FILE.md]
+
+RESULTS_JSON is what ``make bench`` writes (``pytest benchmarks
+--benchmark-json=...``; default .benchmarks/latest.json).  Every ratio divides
+two figures from that one run, on the same input.  Throughput is UTF-8 input
+bytes over the best round (the round least disturbed by other work on the
+machine); start-up is the median of the rounds; the web figures are wrk's.
+The output is Markdown, so the same text goes to the terminal and to the
+README's "Performance" section; --output also writes it to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import statistics
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DEFAULT_RESULTS = ROOT / ".benchmarks" / "latest.json"
+MIB = 1024 * 1024
+
+
+class Results:
+    def __init__(self, data: dict):
+        self.data = data
+        self.skipped: dict[str, str] = data.get("skipped", {})
+        self.by_key: dict[tuple[str, str], dict] = {}
+        for bench in data.get("benchmarks", []):
+            label = bench.get("extra_info", {}).get("label", bench["name"])
+            self.by_key[(bench.get("group") or "", label)] = bench
+
+    def get(self, group: str, label: str) -> dict | None:
+        return self.by_key.get((group, label))
+
+    def group(self, group: str) -> list[dict]:
+        return [b for (g, _), b in self.by_key.items() if g == group]
+
+    def rate(self, group: str, label: str) -> float | None:
+        """Input bytes per second on the best round."""
+        bench = self.get(group, label)
+        if not bench or "bytes" not in bench["extra_info"]:
+            return None
+        return bench["extra_info"]["bytes"] / bench["stats"]["min"]
+
+    def startup(self, library: str) -> float | None:
+        for bench in self.group("startup"):
+            if bench["extra_info"].get("library") == library:
+                return statistics.median(bench["extra_info"]["seconds"])
+        return None
+
+    def memory(self, library: str) -> dict | None:
+        for bench in self.group("memory"):
+            if bench["extra_info"].get("library") == library:
+                return bench["extra_info"]
+        return None
+
+    def web(self, label: str) -> dict | None:
+        bench = self.get("web", label)
+        return bench["extra_info"] if bench else None
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def fmt(value, spec: str, suffix: str = "") -> str:
+    return "not measured" if value is None else f"{value:{spec}}{suffix}"
+
+
+def verdict(ok) -> str:
+    return "—" if ok is None else ("yes" if ok else "**no**")
+
+
+def added_mib(memory: dict | None) -> float | None:
+    """Resident memory a library adds to a bare interpreter: import, data, and a corpus's use."""
+    if not memory:
+        return None
+    peak = max(memory["rss_first"], memory.get("rss_corpus", 0))
+    return (peak - memory["rss_before"]) / MIB
+
+
+def targets(r: Results) -> list[tuple[str, str, str, str]]:
+    rows = []
+
+    def add(figure, value, spec, target, ok, suffix=""):
+        rows.append((figure, fmt(value, spec, suffix), target, verdict(None if value is None else ok(value))))
+
+    value = ratio(r.rate("text", "fastpron romanize"), r.rate("text", "OpenCC s2t"))
+    add("romanize ÷ OpenCC s2t (bytes/s, ~200 KB text)", value, ".2f", "≥ 1.0", lambda v: v >= 1.0)
+    value = ratio(r.rate("slice", "fastpron romanize"), r.rate("slice", "taibun 1.1.8 Converter().get"))
+    add("romanize ÷ taibun `Converter().get` (bytes/s, same 32 KB slice)", value, ".0f", "≥ 300", lambda v: v >= 300)
+    value = ratio(r.rate("text", "fastpron to_html"), r.rate("text", "OpenCC s2t"))
+    add("to_html ÷ OpenCC s2t (bytes/s, ~200 KB text)", value, ".2f", "≥ 0.5", lambda v: v >= 0.5)
+
+    ours, theirs = r.startup("fastpron"), r.startup("opencc")
+    if ours is not None and theirs is not None:
+        rows.append(("start-up, `import` to first result, fresh process: fastpron vs OpenCC",
+                     f"{1000 * ours:.0f} ms vs {1000 * theirs:.0f} ms", "≤ OpenCC's", verdict(ours <= theirs)))
+    else:
+        rows.append(("start-up, `import` to first result, fresh process: fastpron vs OpenCC",
+                     "not measured", "≤ OpenCC's", "—"))
+    add("resident memory fastpron adds (import + lexicon, after the corpus)", added_mib(r.memory("fastpron")),
+        ".1f", "≤ 30 MiB", lambda v: v <= 30, " MiB")
+    value = ratio(r.rate("threads", "fastpron romanize, 2 threads"), r.rate("threads", "fastpron romanize, 1 thread"))
+    add("romanize, 2 threads ÷ 1 thread (bytes/s, ~20 MB input)", value, ".2f", "≥ 1.7", lambda v: v >= 1.7)
+
+    api, trivial = r.web("annotate API"), r.web("trivial view")
+    if api and trivial:
+        errors = api["errors"] + trivial["errors"]
+        value = ratio(api["requests_per_second"], trivial["requests_per_second"])
+        rows.append(("annotate API req/s ÷ trivial view req/s (20 connections), errors",
+                     f"{value:.2f}, {errors} errors", "≥ 0.7, 0 errors", verdict(value >= 0.7 and errors == 0)))
+        p99 = api["latency_ms"]["p99"]
+        rows.append(("annotate API p99 latency (20 connections)", f"{p99:.1f} ms", "≤ 50 ms", verdict(p99 <= 50)))
+    else:
+        reason = next((why for test, why in r.skipped.items() if "test_web" in test), "not measured")
+        rows.append(("annotate API req/s ÷ trivial view req/s (20 connections), errors", reason,
+                     "≥ 0.7, 0 errors", "—"))
+        rows.append(("annotate API p99 latency (20 connections)", reason, "≤ 50 ms", "—"))
+    return rows
+
+
+def table(header: tuple[str, ...], rows: list[tuple], align: str | None = None) -> str:
+    align = align or "l" + "r" * (len(header) - 1)
+    marks = {"l": "---", "r": "---:"}
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def throughput_rows(r: Results) -> list[tuple]:
+    rows = []
+    for group, what in (("text", "~200 KB text"), ("slice", "32 KB slice"), ("large", "~20 MB input"),
+                        ("threads", "~20 MB input, 40 pieces")):
+        benches = sorted(r.group(group), key=lambda b: -b["extra_info"]["bytes"] / b["stats"]["min"])
+        for bench in benches:
+            info, stats = bench["extra_info"], bench["stats"]
+            rows.append((what, info.get("label", bench["name"]), f"{info['bytes'] / stats['min'] / 1e6:.2f}",
+                         f"{info['bytes'] / stats['median'] / 1e6:.2f}", f"{1000 * stats['min']:.2f}",
+                         stats["rounds"]))
+    return rows
+
+
+def startup_rows(r: Results) -> list[tuple]:
+    rows = []
+    for library in ("fastpron", "opencc", "taibun"):
+        bench = next((b for b in r.group("startup") if b["extra_info"].get("library") == library), None)
+        memory = r.memory(library)
+        if not bench and not memory:
+            continue
+        label = (bench or {"extra_info": memory})["extra_info"]["label"]
+        first = f"{1000 * statistics.median(bench['extra_info']['seconds']):.0f}" if bench else "—"
+        imported = f"{1000 * statistics.median(bench['extra_info']['import_seconds']):.0f}" if bench else "—"
+        process = f"{1000 * bench['stats']['median']:.0f}" if bench else "—"
+        if memory:
+            mem_import = f"{(memory['rss_import'] - memory['rss_before']) / MIB:.1f}"
+            mem_first = f"{(memory['rss_first'] - memory['rss_before']) / MIB:.1f}"
+            mem_corpus = f"{(memory['rss_corpus'] - memory['rss_before']) / MIB:.1f}" if "rss_corpus" in memory else "—"
+        else:
+            mem_import = mem_first = mem_corpus = "—"
+        rows.append((label, first, imported, process, mem_import, mem_first, mem_corpus))
+    return rows
+
+
+def web_rows(r: Results) -> list[tuple]:
+    rows = []
+    for bench in r.group("web"):
+        info = bench["extra_info"]
+        if "requests_per_second" not in info:
+            continue
+        lat = info["latency_ms"]
+        rows.append((info["label"], info.get("request", ""), f"{info['requests_per_second']:.0f}",
+                     f"{lat['p50']:.1f}", f"{lat['p99']:.1f}", info["errors"], info["requests"]))
+    return rows
+
+
+def render(data: dict) -> str:
+    r = Results(data)
+    machine = data.get("machine_info", {})
+    commit = data.get("commit_info", {})
+    versions = data.get("versions", {})
+    out = []
+    when = data.get("datetime", "")[:16].replace("T", " ")
+    cpu = machine.get("cpu", {}).get("brand_raw", "?")
+    cores = machine.get("cpu", {}).get("count", "?")
+    out.append(f"Measured {when} UTC on {cpu} ({cores} cores, shared), Python {machine.get('python_version', '?')}, "
+               f"commit {commit.get('id', '?')[:8]}{' (with uncommitted changes)' if commit.get('dirty') else ''}; "
+               + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".")
+    out.append("")
+    out.append(table(("figure", "measured", "target", "met"), targets(r), "lrrr"))
+    out.append("")
+    out.append("Throughput, UTF-8 input bytes per second (MB = 10⁶ bytes):")
+    out.append("")
+    out.append(table(("input", "what", "MB/s (best round)", "MB/s (median)", "best round, ms", "rounds"),
+                     throughput_rows(r), "llrrrr"))
+    rows = startup_rows(r)
+    if rows:
+        out.append("")
+        out.append("Fresh process (medians; memory is VmRSS added to a bare interpreter, MiB):")
+        out.append("")
+        out.append(table(("library", "import → first result, ms", "import alone, ms", "whole process, ms",
+                          "RSS after import", "RSS after first result", "RSS after the corpus"), rows,
+                         "lrrrrrr"))
+    rows = web_rows(r)
+    if rows:
+        out.append("")
+        out.append("Web, Nginx → Gunicorn → Django on loopback, wrk at 20 connections:")
+        out.append("")
+        out.append(table(("endpoint", "request", "req/s", "p50, ms", "p99, ms", "errors", "requests"), rows,
+                         "llrrrrr"))
+    if r.skipped:
+        out.append("")
+        out.append("Skipped:")
+        out.append("")
+        for reason in sorted(set(r.skipped.values())):
+            tests = sorted(test.split("::")[-1] for test, why in r.skipped.items() if why == reason)
+            out.append(f"* {', '.join(tests)}: {reason}")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", nargs="?", type=pathlib.Path, default=DEFAULT_RESULTS)
+    parser.add_argument("--output", type=pathlib.Path, help="also write the Markdown here")
+    args = parser.parse_args(argv)
+    if not args.results.exists():
+        print(f"report: {args.results} is absent; run `make bench` first.", file=sys.stderr)
+        return 1
+    text = render(json.loads(args.results.read_text(encoding="utf-8")))
+    print(text, end="")
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Threads: throughput of 1 and 2 threads on the ~20 MB input (group ``threads``).
+
+The large input is cut at line ends into 40 pieces of about 500 KB; a pool of
+N threads romanizes (or renders as HTML) all of them, so each round does the
+same work whatever N is, and report.py divides the bytes by the wall time.
+The core releases the GIL while it segments and writes, so 2 threads should
+take about half the time of 1 on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import corpus
+
+PIECES = 40
+ROUNDS = {"romanize": 5, "to_html": 2}
+
+
+@pytest.mark.benchmark(group="threads")
+@pytest.mark.parametrize("function", list(ROUNDS))
+@pytest.mark.parametrize("threads", [1, 2])
+def test_threads(benchmark, fastpron, large, function, threads):
+    pieces = corpus.chunks(large, PIECES)
+    fn = getattr(fastpron, function)
+    benchmark.extra_info.update(label=f"fastpron {function}, {threads} thread{'s' if threads > 1 else ''}",
+                                bytes=corpus.nbytes(large), threads=threads, function=function)
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(fn, pieces[:threads]))           # start the threads, warm up
+
+        def run():
+            for _ in pool.map(fn, pieces):
+                pass
+        benchmark.pedantic(run, rounds=ROUNDS[function], iterations=1, warmup_rounds=0)
