@@ -1,12 +1,12 @@
-# C-level declarations of the fastpron core.  The layouts of Entry, Reading and
-# Slot match the structs that fastpron/lexicon.py packs into the binary.
+# C-level declarations of the fastpron core.  Slot matches the struct that
+# fastpron/lexicon.py packs into the binary; see lexicon.py for the record layout.
 
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
 
 cdef enum:
-    PREFIX_ONLY = 0xFFFF     # Entry.n_readings: the key only starts longer keys
-    READING_CAPITAL = 1      # Reading.flags: proper noun
-    READING_FINAL = 2        # Reading.flags: the reading at the end of a phrase
+    PREFIX_ONLY = 0xFFFF     # record header: the key only starts longer keys
+    READING_CAPITAL = 1      # reading flags: proper noun
+    READING_FINAL = 2        # reading flags: the reading at the end of a phrase
 
 cdef enum TokenKind:
     KIND_OTHER = 0
@@ -14,21 +14,10 @@ cdef enum TokenKind:
     KIND_WORD = 2
     KIND_UNKNOWN = 3
 
-cdef packed struct Entry:
-    uint32_t first_reading   # into LexView.readings
-    uint16_t n_readings      # 0: removed by a user entry; PREFIX_ONLY: no readings
-    uint16_t key_len
-
-cdef packed struct Reading:
-    uint32_t first_syllable  # into LexView.syllable_refs
-    uint16_t n_syllables
-    uint16_t flags
-    int32_t weight
-
 cdef packed struct Slot:
-    uint32_t parent          # entry of the key less its last character; NO_PARENT for one character
+    uint32_t parent          # record of the key less its last character; NO_PARENT for one character
     uint32_t code_point      # the key's last character
-    uint32_t entry           # entry index + 1 (0: empty slot) | SLOT_* flags
+    uint32_t entry           # record offset + 1 (0: empty slot) | SLOT_* flags
     int32_t cost             # what one token of this key costs the segmenter
 
 cdef struct RootCell:        # the slot of a one-character key, by code point (the BMP only)
@@ -36,9 +25,7 @@ cdef struct RootCell:        # the slot of a one-character key, by code point (t
     int32_t cost
 
 cdef struct LexView:
-    const Entry* entries
-    const Reading* readings
-    const uint32_t* syllable_refs
+    const uint32_t* records  # per key: header word, then per reading: flags, weight, syllable ids
     const Slot* slots
     RootCell* root           # 65,536 cells, built on load
     uint64_t mask            # n_slots - 1
@@ -48,10 +35,10 @@ cdef struct LexView:
 cdef struct CToken:
     Py_ssize_t start
     Py_ssize_t end
-    const Entry* entry       # NULL for KIND_OTHER and KIND_UNKNOWN
-    const LexView* lex       # the lexicon that holds entry
+    const uint32_t* record   # NULL for KIND_OTHER and KIND_UNKNOWN
+    uint32_t slot_flags      # the key's SLOT_* flags
     int kind
-    int choice               # which of the entry's readings: 0 is the best
+    int choice               # which of the key's readings: 0 is the best
 
 cdef struct TokenBuffer:
     CToken* items
@@ -59,23 +46,31 @@ cdef struct TokenBuffer:
     Py_ssize_t capacity
 
 cdef struct TextBuffer:
-    Py_UCS4* data
-    Py_ssize_t length
-    Py_ssize_t capacity
-    bint failed              # an allocation failed
-
-cdef class CompiledLexicon:
-    cdef char* buffer
-    cdef LexView view
-    cdef readonly list syllables
-    cdef readonly str origin
-    cdef _validate(self, header)
+    void* data               # the characters of the output str being written
+    int kind                 # 1, 2 or 4 when writing; 0 when only measuring
+    Py_ssize_t length        # characters written (or measured) so far
+    Py_UCS4 max_char         # the largest character measured
+    Py_UCS4 last             # the last character put
 
 cdef struct TableView:
     Py_UCS4* pool
     Py_ssize_t* offsets      # string k is pool[offsets[k]:offsets[k + 1]]
     Py_ssize_t n_strings
     Py_UCS4 separator        # between the syllables of a word; 0 for none
+    Py_UCS4 max_char         # the largest code point in the pool
+    Py_UCS4* max_chars       # the largest code point of each string
+
+ctypedef void (*Writer)(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
+                        const TableView* table, int options, TextBuffer* out) noexcept nogil
+
+cdef class CompiledLexicon:
+    cdef char* buffer
+    cdef LexView view
+    cdef readonly list syllables
+    cdef readonly str origin
+    cdef uint32_t n_record_words
+    cdef _validate(self, header)
+    cdef const uint32_t* record_of(self, str key)
 
 cdef class RenderTable:
     cdef TableView view
@@ -90,3 +85,4 @@ cdef class Core:
     cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
                       TokenBuffer* tokens, dict picks) except -1
     cdef _check_table(self, RenderTable table, CompiledLexicon overlay)
+    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks)

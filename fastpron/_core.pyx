@@ -2,46 +2,67 @@
 """The native core: lexicon look-up in C hash tables, best-path segmentation,
 and rendering to text or HTML, all without the GIL.
 
-`Core` is the one Python-facing class; fastpron/__init__.py wraps it.  The
+`Core` is the one Python-facing class; fastpron/annotator.py wraps it.  The
 algorithm is the one in fastpron/reference.py, which tests compare it with.
+The binary layout it reads is described in fastpron/lexicon.py.
 """
 
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
 from libc.stdlib cimport malloc, realloc, free, calloc
-from libc.string cimport memcpy
+from libc.string cimport memcpy, strlen
 
 from fastpron import lexicon as _lexicon
 
 cdef extern from "Python.h":
+    ctypedef uint8_t Py_UCS1
+    ctypedef uint16_t Py_UCS2
     int PyUnicode_KIND(object)
     void* PyUnicode_DATA(object)
     Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index) nogil
-    object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
-    int PyUnicode_4BYTE_KIND
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
 
 cdef extern from *:
     """
     #define FP_INFINITE_COST 0x3FFFFFFFFFFFFFFFLL
     #define FP_MIX1 0xFF51AFD7ED558CCDULL
     #define FP_MIX2 0xC4CEB9FE1A85EC53ULL
+    #define FP_PREFETCH(address) __builtin_prefetch(address)
     """
     const int64_t INFINITE_COST "FP_INFINITE_COST"
     const uint64_t MIX1 "FP_MIX1"
     const uint64_t MIX2 "FP_MIX2"
+    void prefetch "FP_PREFETCH"(const void* address) nogil
 
 cdef enum:
+    PREFETCH_DISTANCE = 3   # characters ahead: about one memory latency of segmenter work
     BMP_SIZE = 0x10000
     VARIANTS = 4            # strings per syllable in a RenderTable: bit 0 capital, bit 1 sandhi
 
-# Slot.entry: the entry index + 1 in the low bits, flags in the high ones (lexicon.py: SLOT_*).
+# Slot.entry: record offset + 1 in the low bits, flags in the high ones (lexicon.py: SLOT_*).
 cdef enum:
-    SLOT_INDEX = (1 << 29) - 1
+    SLOT_INDEX = (1 << 28) - 1
+    SLOT_FINAL = 1 << 28
     SLOT_HAS_READINGS = 1 << 29
     SLOT_REMOVED = 1 << 30
 cdef uint32_t SLOT_EXTENDS = 1u << 31
 cdef uint32_t NO_PARENT = 0xFFFFFFFFu
 
 KIND_NAMES = ("other", "char", "word", "unknown")
+
+
+# ---------------------------------------------------------------- records
+
+cdef inline uint32_t record_readings(const uint32_t* record) noexcept nogil:
+    return record[0] & 0xFFFF
+
+
+cdef inline uint32_t record_key_length(const uint32_t* record) noexcept nogil:
+    return record[0] >> 16
+
+
+cdef inline const uint32_t* record_reading(const uint32_t* record, int choice) noexcept nogil:
+    """Reading `choice` of a record: [flags, weight, syllable id per character]."""
+    return record + 1 + choice * (2 + record_key_length(record))
 
 
 # ---------------------------------------------------------------- look-up
@@ -84,12 +105,23 @@ cdef inline bint find(const LexView* lex, uint32_t parent, Py_UCS4 cp,
         at = (at + 1) & lex.mask
 
 
+cdef inline void prefetch_second(const LexView* lex, Py_UCS4 first, Py_UCS4 second) noexcept nogil:
+    """Start loading the slot of the two-character key first+second: the
+    segmenter will want it one position later, and it is rarely in cache."""
+    cdef uint32_t entry
+    if <uint32_t>first < BMP_SIZE:
+        entry = lex.root[<uint32_t>first].entry
+        if entry & SLOT_EXTENDS:
+            prefetch(&lex.slots[slot_hash((entry & SLOT_INDEX) - 1, <uint32_t>second) & lex.mask])
+
+
 # ---------------------------------------------------------------- buffers
 
-cdef bint tokens_push(TokenBuffer* buf, Py_ssize_t start, Py_ssize_t end, const Entry* entry,
-                      const LexView* lex, int kind) noexcept nogil:
+cdef bint tokens_push(TokenBuffer* buf, Py_ssize_t start, Py_ssize_t end, const uint32_t* record,
+                      uint32_t slot_flags, int kind) noexcept nogil:
     """Append a token, merging runs of KIND_OTHER.  False when out of memory."""
     cdef CToken* grown
+    cdef CToken* token
     cdef Py_ssize_t capacity
     if (kind == KIND_OTHER and buf.length > 0 and buf.items[buf.length - 1].kind == KIND_OTHER
             and buf.items[buf.length - 1].end == start):
@@ -102,52 +134,67 @@ cdef bint tokens_push(TokenBuffer* buf, Py_ssize_t start, Py_ssize_t end, const 
             return False
         buf.items = grown
         buf.capacity = capacity
-    buf.items[buf.length].start = start
-    buf.items[buf.length].end = end
-    buf.items[buf.length].entry = entry
-    buf.items[buf.length].lex = lex
-    buf.items[buf.length].kind = kind
-    buf.items[buf.length].choice = 0
+    token = &buf.items[buf.length]
+    token.start = start
+    token.end = end
+    token.record = record
+    token.slot_flags = slot_flags
+    token.kind = kind
+    token.choice = 0
     buf.length += 1
     return True
 
 
-cdef inline bint text_reserve(TextBuffer* out, Py_ssize_t extra) noexcept nogil:
-    cdef Py_ssize_t capacity
-    cdef Py_UCS4* grown
-    if out.failed:
-        return False
-    if out.length + extra <= out.capacity:
-        return True
-    capacity = out.capacity * 2 if out.capacity else 1024
-    while capacity < out.length + extra:
-        capacity *= 2
-    grown = <Py_UCS4*>realloc(out.data, capacity * sizeof(Py_UCS4))
-    if grown == NULL:
-        out.failed = True
-        return False
-    out.data = grown
-    out.capacity = capacity
-    return True
-
+# The writers run twice: once with kind 0 to measure the output's length and
+# largest character, then into a str allocated for exactly that (PyUnicode_New
+# needs both up front, and a str must use the narrowest kind that fits).
 
 cdef inline void text_putc(TextBuffer* out, Py_UCS4 ch) noexcept nogil:
-    if text_reserve(out, 1):
-        out.data[out.length] = ch
-        out.length += 1
+    if out.kind == 2:
+        (<Py_UCS2*>out.data)[out.length] = <Py_UCS2>ch
+    elif out.kind == 1:
+        (<Py_UCS1*>out.data)[out.length] = <Py_UCS1>ch
+    elif out.kind == 4:
+        (<Py_UCS4*>out.data)[out.length] = ch
+    elif ch > out.max_char:
+        out.max_char = ch
+    out.last = ch
+    out.length += 1
 
 
-cdef inline void text_puts(TextBuffer* out, const Py_UCS4* chars, Py_ssize_t n) noexcept nogil:
-    if text_reserve(out, n):
-        memcpy(&out.data[out.length], chars, n * sizeof(Py_UCS4))
-        out.length += n
+cdef inline void text_puts(TextBuffer* out, const Py_UCS4* chars, Py_ssize_t n, Py_UCS4 max_char) noexcept nogil:
+    """Put n characters whose largest is max_char."""
+    cdef Py_ssize_t k
+    if n <= 0:
+        return
+    if out.kind == 2:
+        for k in range(n):
+            (<Py_UCS2*>out.data)[out.length + k] = <Py_UCS2>chars[k]
+    elif out.kind == 1:
+        for k in range(n):
+            (<Py_UCS1*>out.data)[out.length + k] = <Py_UCS1>chars[k]
+    elif out.kind == 4:
+        memcpy(<Py_UCS4*>out.data + out.length, chars, n * sizeof(Py_UCS4))
+    elif max_char > out.max_char:
+        out.max_char = max_char
+    out.last = chars[n - 1]
+    out.length += n
 
 
 cdef inline void text_ascii(TextBuffer* out, const char* s) noexcept nogil:
-    cdef Py_ssize_t i = 0
-    while s[i]:
-        text_putc(out, <Py_UCS4>s[i])
-        i += 1
+    """Put an ASCII literal (markup)."""
+    cdef Py_ssize_t n = strlen(s), k
+    if out.kind == 2:
+        for k in range(n):
+            (<Py_UCS2*>out.data)[out.length + k] = <Py_UCS2>s[k]
+    elif out.kind == 1:
+        memcpy(<Py_UCS1*>out.data + out.length, s, n)
+    elif out.kind == 4:
+        for k in range(n):
+            (<Py_UCS4*>out.data)[out.length + k] = <Py_UCS4>s[k]
+    # (measuring: ASCII never changes which kind the output needs)
+    out.last = <Py_UCS4>s[n - 1]
+    out.length += n
 
 
 cdef inline void text_integer(TextBuffer* out, Py_ssize_t value) noexcept nogil:
@@ -165,10 +212,26 @@ cdef inline void text_integer(TextBuffer* out, Py_ssize_t value) noexcept nogil:
         text_putc(out, <Py_UCS4>digits[n])
 
 
-cdef object text_to_str(TextBuffer* out):
-    if out.failed:
-        raise MemoryError("fastpron: out of memory while writing the output")
-    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.data, out.length)
+cdef object write_str(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
+                      const TableView* table, int options):
+    """Run `writer` to measure, then into a new str of exactly that size."""
+    cdef TextBuffer out
+    out.data = NULL
+    out.kind = 0
+    out.length = 0
+    out.max_char = 0
+    out.last = 0
+    with nogil:
+        writer(tokens.items, tokens.length, data, kind, table, options, &out)
+    result = PyUnicode_New(out.length, out.max_char)
+    if out.length:
+        out.data = PyUnicode_DATA(result)
+        out.kind = PyUnicode_KIND(result)
+        out.length = 0
+        out.last = 0
+        with nogil:
+            writer(tokens.items, tokens.length, data, kind, table, options, &out)
+    return result
 
 
 # ---------------------------------------------------------------- segmentation
@@ -176,8 +239,8 @@ cdef object text_to_str(TextBuffer* out):
 cdef struct Step:
     int64_t cost
     Py_ssize_t start          # where the best edge into this position begins
-    const Entry* entry
-    const LexView* lex
+    const uint32_t* record
+    uint32_t slot_flags
     int kind
 
 
@@ -187,8 +250,8 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
     """Best-path segmentation of text[0:n] into `tokens`.  False when out of memory.
 
     A dynamic programme over positions: each lexicon key that matches at i is
-    an edge i -> i+len with the entry's cost; a position no entry covers gets
-    a one-character edge (unknown Han, or other).  The least total cost wins;
+    an edge i -> i+len with the key's cost; a position no key covers gets a
+    one-character edge (unknown Han, or other).  The least total cost wins;
     ties keep the first edge found (shorter starts first).  The text is cut
     into windows wherever no edge crosses, so memory stays small.
     """
@@ -199,6 +262,7 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
         max_len = 1
     cdef Py_ssize_t capacity = 64, window = 0, filled = 0, reach = 0
     cdef Step* steps = <Step*>malloc(capacity * sizeof(Step))
+    cdef Step* grown
     cdef Py_ssize_t* path = NULL
     cdef Py_ssize_t* grown_path
     cdef Py_ssize_t path_capacity = 0
@@ -209,7 +273,6 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
     cdef const LexView* use_lex
     cdef bint have_single, found_base, found_overlay, ok = True
     cdef int64_t cost
-    cdef Step* grown
     if steps == NULL:
         return False
     steps[0].cost = 0
@@ -229,6 +292,9 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
         while filled <= rel + max_len:
             steps[filled].cost = INFINITE_COST
             filled += 1
+        if i + PREFETCH_DISTANCE + 1 < n:
+            prefetch_second(base, PyUnicode_READ(kind, data, i + PREFETCH_DISTANCE),
+                            PyUnicode_READ(kind, data, i + PREFETCH_DISTANCE + 1))
 
         have_single = False
         cp = PyUnicode_READ(kind, data, i)
@@ -250,8 +316,8 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                 if cost < steps[rel + length].cost:
                     steps[rel + length].cost = cost
                     steps[rel + length].start = rel
-                    steps[rel + length].entry = &use_lex.entries[(use_slot & SLOT_INDEX) - 1]
-                    steps[rel + length].lex = use_lex
+                    steps[rel + length].record = use_lex.records + ((use_slot & SLOT_INDEX) - 1)
+                    steps[rel + length].slot_flags = use_slot
                     steps[rel + length].kind = KIND_WORD if length > 1 else KIND_CHAR
                 if i + length > reach:
                     reach = i + length
@@ -264,12 +330,13 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                              and find(overlay, (overlay_slot & SLOT_INDEX) - 1, cp, &overlay_slot, &overlay_cost))
             length += 1
         if not have_single:
+            cp = PyUnicode_READ(kind, data, i)
             cost = steps[rel].cost + (unknown_cost if is_han(cp) else other_cost)
             if cost < steps[rel + 1].cost:
                 steps[rel + 1].cost = cost
                 steps[rel + 1].start = rel
-                steps[rel + 1].entry = NULL
-                steps[rel + 1].lex = NULL
+                steps[rel + 1].record = NULL
+                steps[rel + 1].slot_flags = 0
                 steps[rel + 1].kind = KIND_UNKNOWN if is_han(cp) else KIND_OTHER
         if i + 1 > reach:
             reach = i + 1
@@ -298,7 +365,7 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
             for p in range(count):
                 j = path[p]
                 if not tokens_push(tokens, window + steps[j].start, window + j,
-                                   steps[j].entry, steps[j].lex, steps[j].kind):
+                                   steps[j].record, steps[j].slot_flags, steps[j].kind):
                     ok = False
                     break
             if not ok:
@@ -313,20 +380,20 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
 
 cdef void choose_final_readings(TokenBuffer* tokens) noexcept nogil:
     """A token at the end of a phrase (before any non-reading token, or the
-    end of the text) takes the reading flagged READING_FINAL, if it has one."""
+    end of the text) takes its reading flagged READING_FINAL, if it has one."""
     cdef Py_ssize_t t
     cdef uint32_t r
     cdef CToken* token
     cdef int next_kind
     for t in range(tokens.length):
         token = &tokens.items[t]
-        if token.entry == NULL or token.entry.n_readings < 2:
+        if not token.slot_flags & SLOT_FINAL:
             continue
         next_kind = tokens.items[t + 1].kind if t + 1 < tokens.length else KIND_OTHER
         if next_kind == KIND_CHAR or next_kind == KIND_WORD:
             continue
-        for r in range(token.entry.n_readings):
-            if token.lex.readings[token.entry.first_reading + r].flags & READING_FINAL:
+        for r in range(record_readings(token.record)):
+            if record_reading(token.record, r)[0] & READING_FINAL:
                 token.choice = r
                 break
 
@@ -350,29 +417,23 @@ cdef class CompiledLexicon:
         memcpy(self.buffer, <const char*>data, size)
 
         # Section offsets, in the order lexicon.compile_entries writes them.
-        cdef Py_ssize_t entries_at, readings_at, refs_at, slots_at
+        cdef Py_ssize_t records_at, slots_at
         cdef Py_ssize_t pos = _lexicon.HEADER_SIZE
-        pos = _aligned(pos + 4 * (header.n_syllables + 1)
-                       + _syllable_blob_size(data, header))
-        entries_at = pos
-        pos = _aligned(pos + header.n_entries * _lexicon.ENTRY_SIZE)
-        readings_at = pos
-        pos = _aligned(pos + header.n_readings * _lexicon.READING_SIZE)
-        refs_at = pos
-        pos = _aligned(pos + header.n_syllable_refs * 4)
+        pos = _aligned(pos + 4 * (header.n_syllables + 1) + _lexicon.syllable_blob_size(data, header))
+        records_at = pos
+        pos = _aligned(pos + header.n_record_words * 4)
         slots_at = pos
         pos = pos + header.n_slots * _lexicon.SLOT_SIZE
         if (pos > size or header.n_slots & (header.n_slots - 1) or header.n_slots <= header.n_entries
-                or header.n_entries > SLOT_INDEX - 1):
+                or header.n_record_words >= SLOT_INDEX):
             raise _lexicon.LexiconError(f"{origin}: section sizes do not add up; rebuild it "
                                         f"with `python -m fastpron.compile`")
-        self.view.entries = <const Entry*>(self.buffer + entries_at)
-        self.view.readings = <const Reading*>(self.buffer + readings_at)
-        self.view.syllable_refs = <const uint32_t*>(self.buffer + refs_at)
+        self.view.records = <const uint32_t*>(self.buffer + records_at)
         self.view.slots = <const Slot*>(self.buffer + slots_at)
         self.view.mask = header.n_slots - 1
         self.view.n_entries = header.n_entries
         self.view.max_key_len = header.max_key_len
+        self.n_record_words = header.n_record_words
         self._validate(header)
         # One-character keys of the BMP are found by code point, without hashing.
         self.view.root = <RootCell*>calloc(BMP_SIZE, sizeof(RootCell))
@@ -388,37 +449,61 @@ cdef class CompiledLexicon:
 
     cdef _validate(self, header):
         """Every offset in range: a corrupt file must fail here, not crash later."""
-        cdef uint32_t e, r, n_syllables = header.n_syllables
-        cdef uint64_t k
-        cdef const Entry* entry
-        cdef const Reading* reading
+        cdef uint32_t n_words = self.n_record_words, n_syllables = header.n_syllables
+        cdef uint32_t at = 0, n_readings, key_length, r, k, n_records = 0
+        cdef uint64_t size, s
+        cdef const uint32_t* records = self.view.records
         cdef const Slot* slot
-        cdef uint64_t n_readings = header.n_readings, n_refs = header.n_syllable_refs
-        for e in range(self.view.n_entries):
-            entry = &self.view.entries[e]
-            if entry.key_len == 0 or entry.key_len > self.view.max_key_len:
-                raise _lexicon.LexiconError(f"{self.origin}: entry {e} has a bad key")
-            if entry.n_readings == PREFIX_ONLY:
-                continue
-            if <uint64_t>entry.first_reading + entry.n_readings > n_readings:
-                raise _lexicon.LexiconError(f"{self.origin}: entry {e} has bad readings")
-            for r in range(entry.first_reading, entry.first_reading + entry.n_readings):
-                reading = &self.view.readings[r]
-                if (reading.n_syllables != entry.key_len
-                        or <uint64_t>reading.first_syllable + reading.n_syllables > n_refs):
-                    raise _lexicon.LexiconError(f"{self.origin}: reading {r} is out of range")
-                for k in range(reading.first_syllable, reading.first_syllable + reading.n_syllables):
-                    if self.view.syllable_refs[k] >= n_syllables:
-                        raise _lexicon.LexiconError(f"{self.origin}: syllable reference {k} is out of range")
-        for k in range(self.view.mask + 1):
-            slot = &self.view.slots[k]
-            if slot.entry == 0:
-                continue
-            if ((slot.entry & SLOT_INDEX) == 0 or (slot.entry & SLOT_INDEX) > self.view.n_entries
-                    or (slot.parent != NO_PARENT and slot.parent >= self.view.n_entries)):
-                raise _lexicon.LexiconError(f"{self.origin}: hash slot {k} is out of range")
-            if (slot.entry & SLOT_HAS_READINGS) and self.view.entries[(slot.entry & SLOT_INDEX) - 1].n_readings in (0, PREFIX_ONLY):
-                raise _lexicon.LexiconError(f"{self.origin}: hash slot {k} names an entry without readings")
+        cdef uint8_t* starts = <uint8_t*>calloc(n_words // 8 + 1, 1)
+        if starts == NULL:
+            raise MemoryError()
+        try:
+            while at < n_words:
+                n_readings = records[at] & 0xFFFF
+                key_length = records[at] >> 16
+                if key_length == 0 or key_length > self.view.max_key_len:
+                    raise _lexicon.LexiconError(f"{self.origin}: record {n_records} has a bad key length")
+                size = 1 if n_readings == PREFIX_ONLY else 1 + <uint64_t>n_readings * (2 + key_length)
+                if at + size > n_words:
+                    raise _lexicon.LexiconError(f"{self.origin}: record {n_records} runs past the end")
+                if n_readings != PREFIX_ONLY:
+                    for r in range(n_readings):
+                        for k in range(key_length):
+                            if records[at + 1 + r * (2 + key_length) + 2 + k] >= n_syllables:
+                                raise _lexicon.LexiconError(
+                                    f"{self.origin}: record {n_records} names a syllable out of range")
+                starts[at >> 3] |= <uint8_t>(1 << (at & 7))
+                at += <uint32_t>size
+                n_records += 1
+            if n_records != self.view.n_entries:
+                raise _lexicon.LexiconError(f"{self.origin}: {n_records} records, the header says "
+                                            f"{self.view.n_entries}")
+            for s in range(self.view.mask + 1):
+                slot = &self.view.slots[s]
+                if slot.entry == 0:
+                    continue
+                at = (slot.entry & SLOT_INDEX) - 1
+                if (slot.entry & SLOT_INDEX) == 0 or at >= n_words or not (starts[at >> 3] >> (at & 7)) & 1:
+                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} is out of range")
+                n_readings = records[at] & 0xFFFF
+                if slot.entry & SLOT_HAS_READINGS and (n_readings == 0 or n_readings == PREFIX_ONLY):
+                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} names a key without readings")
+        finally:
+            free(starts)
+
+    cdef const uint32_t* record_of(self, str key):
+        """The record of `key`, or NULL."""
+        cdef uint32_t slot_entry = 0, parent = NO_PARENT
+        cdef int32_t cost
+        if not key or len(key) > self.view.max_key_len:
+            return NULL
+        for ch in key:
+            if not find(&self.view, parent, ch, &slot_entry, &cost):
+                return NULL
+            parent = (slot_entry & SLOT_INDEX) - 1
+        if not slot_entry & SLOT_HAS_READINGS:
+            return NULL
+        return self.view.records + parent
 
     def __dealloc__(self):
         free(self.buffer)
@@ -433,18 +518,12 @@ cdef Py_ssize_t _aligned(Py_ssize_t pos):
     return (pos + 7) & ~(<Py_ssize_t>7)
 
 
-cdef Py_ssize_t _syllable_blob_size(bytes data, header) except -1:
-    import struct
-    end = struct.unpack_from("<I", data, _lexicon.HEADER_SIZE + 4 * header.n_syllables)[0]
-    return end
-
-
 # ---------------------------------------------------------------- rendering tables
 
 cdef class RenderTable:
     """Rendered text of every syllable id, VARIANTS strings each (capital x sandhi).
 
-    Built once per set of output options by fastpron/__init__.py, from the
+    Built once per set of output options by fastpron/annotator.py, from the
     rules in fastpron/systems.py; afterwards output is a table look-up.
     """
 
@@ -456,8 +535,10 @@ cdef class RenderTable:
         self.strings = strings
         self.syllable_separator = syllable_separator
         self.view.separator = ord(syllable_separator) if syllable_separator else 0
+        self.view.max_char = self.view.separator
         self.view.n_strings = len(strings)
         self.view.pool = NULL
+        self.view.max_chars = NULL
         self.view.offsets = <Py_ssize_t*>malloc((self.view.n_strings + 1) * sizeof(Py_ssize_t))
         if self.view.offsets == NULL:
             raise MemoryError()
@@ -467,16 +548,24 @@ cdef class RenderTable:
             total += len(<str>strings[k])
         self.view.offsets[self.view.n_strings] = total
         self.view.pool = <Py_UCS4*>malloc((total if total else 1) * sizeof(Py_UCS4))
-        if self.view.pool == NULL:
+        self.view.max_chars = <Py_UCS4*>calloc(self.view.n_strings + 1, sizeof(Py_UCS4))
+        if self.view.pool == NULL or self.view.max_chars == NULL:
             raise MemoryError()
         for k in range(self.view.n_strings):
             s = <str>strings[k]
+            if any(ch in s for ch in "&<>\"'"):
+                raise ValueError(f"a rendered syllable cannot hold HTML-special characters: {s!r}")
             for c in range(len(s)):
                 self.view.pool[self.view.offsets[k] + c] = ord(s[c])
+                if <Py_UCS4>ord(s[c]) > self.view.max_chars[k]:
+                    self.view.max_chars[k] = ord(s[c])
+            if self.view.max_chars[k] > self.view.max_char:
+                self.view.max_char = self.view.max_chars[k]
 
     def __dealloc__(self):
         free(self.view.pool)
         free(self.view.offsets)
+        free(self.view.max_chars)
 
     @property
     def n_syllables(self):
@@ -491,9 +580,12 @@ cdef enum:
     OPT_SANDHI = 4          # spoken tones for all but the last syllable of a tone group
 
 
+cdef inline const uint32_t* token_reading(const CToken* token) noexcept nogil:
+    return record_reading(token.record, token.choice)
+
+
 cdef inline uint32_t syllable_id(const CToken* token, Py_ssize_t k) noexcept nogil:
-    cdef const Reading* reading = &token.lex.readings[token.entry.first_reading + token.choice]
-    return token.lex.syllable_refs[reading.first_syllable + k]
+    return token_reading(token)[2 + k]
 
 
 cdef inline bint is_neutral(const TableView* table, uint32_t sid) noexcept nogil:
@@ -523,10 +615,13 @@ cdef inline Py_ssize_t variant_index(uint32_t sid, bint capital, bint sandhi) no
 
 
 cdef inline void put_syllable(TextBuffer* out, const TableView* table, Py_ssize_t index) noexcept nogil:
-    text_puts(out, &table.pool[table.offsets[index]], table.offsets[index + 1] - table.offsets[index])
+    text_puts(out, &table.pool[table.offsets[index]], table.offsets[index + 1] - table.offsets[index],
+              table.max_chars[index])
 
 
 cdef Py_UCS4 latin_punctuation(Py_UCS4 cp) noexcept nogil:
+    if cp < 0x3000:
+        return cp
     if cp == 0xFF0C or cp == 0x3001: return 0x2C   # ，、 -> ,
     if cp == 0x3002 or cp == 0xFF0E: return 0x2E   # 。． -> .
     if cp == 0xFF01: return 0x21                   # ！
@@ -569,17 +664,21 @@ cdef inline bint is_alnum(Py_UCS4 cp) noexcept nogil:
     return (0x30 <= cp <= 0x39) or (0x41 <= cp <= 0x5A) or (0x61 <= cp <= 0x7A) or (0xC0 <= cp <= 0x24F)
 
 
+
+
+
 cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
                           const TableView* table, int options, TextBuffer* out) noexcept nogil:
     cdef Py_ssize_t t, k, c
     cdef const CToken* token
     cdef Py_UCS4 cp, last, mapped
-    cdef uint32_t sid
+    cdef uint32_t sid, flags
     cdef bint sentence_start = (options & OPT_CAPITALIZE) != 0
     cdef bint capital, sandhi, previous_is_reading = False
-    cdef const Reading* reading
     for t in range(n_tokens):
         token = &tokens[t]
+        if t + 8 < n_tokens and tokens[t + 8].record != NULL:
+            prefetch(tokens[t + 8].record)
         if token.kind == KIND_OTHER:
             for c in range(token.start, token.end):
                 cp = PyUnicode_READ(kind, data, c)
@@ -587,7 +686,7 @@ cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void*
                     mapped = latin_punctuation(cp)
                     if mapped != cp and opens(mapped):
                         # 講：「 -> kóng: “ : a space before, a capital after
-                        if out.length > 0 and not is_space(out.data[out.length - 1]) and not opens(out.data[out.length - 1]):
+                        if out.length > 0 and not is_space(out.last) and not opens(out.last):
                             text_putc(out, 0x20)
                         if options & OPT_CAPITALIZE:
                             sentence_start = True
@@ -600,19 +699,19 @@ cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void*
             previous_is_reading = False
             continue
         if out.length > 0 and not (token.kind == KIND_UNKNOWN and tokens[t - 1].kind == KIND_UNKNOWN):
-            last = out.data[out.length - 1]
+            last = out.last
             if not is_space(last) and not opens(last) and not is_wide_punctuation(last):
                 text_putc(out, 0x20)
         if token.kind == KIND_UNKNOWN:
             for c in range(token.start, token.end):
                 text_putc(out, PyUnicode_READ(kind, data, c))
         else:
-            reading = &token.lex.readings[token.entry.first_reading + token.choice]
+            flags = token_reading(token)[0]
             for k in range(token.end - token.start):
                 sid = syllable_id(token, k)
                 if k > 0 and table.separator and not is_neutral(table, sid):
                     text_putc(out, table.separator)
-                capital = k == 0 and (sentence_start or (reading.flags & READING_CAPITAL) != 0)
+                capital = k == 0 and (sentence_start or (flags & READING_CAPITAL) != 0)
                 sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens, n_tokens, t, k, table)
                 put_syllable(out, table, variant_index(sid, capital, sandhi))
         sentence_start = False
@@ -620,7 +719,12 @@ cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void*
 
 
 cdef inline void put_escaped(TextBuffer* out, Py_UCS4 cp) noexcept nogil:
-    if cp == 0x26:
+    if cp > 0x3E:
+        if 0xD800 <= cp <= 0xDFFF:
+            text_putc(out, 0xFFFD)      # a lone surrogate cannot stand in an HTML document
+        else:
+            text_putc(out, cp)
+    elif cp == 0x26:
         text_ascii(out, b"&amp;")
     elif cp == 0x3C:
         text_ascii(out, b"&lt;")
@@ -630,20 +734,22 @@ cdef inline void put_escaped(TextBuffer* out, Py_UCS4 cp) noexcept nogil:
         text_ascii(out, b"&quot;")
     elif cp == 0x27:
         text_ascii(out, b"&#x27;")
-    elif cp == 0 or (0xD800 <= cp <= 0xDFFF):
-        text_putc(out, 0xFFFD)      # not representable in an HTML document
+    elif cp == 0:
+        text_putc(out, 0xFFFD)
     else:
         text_putc(out, cp)
 
 
 cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
                      const TableView* table, int options, TextBuffer* out) noexcept nogil:
-    cdef Py_ssize_t t, k, c, index
+    cdef Py_ssize_t t, k, c
     cdef const CToken* token
-    cdef const Reading* reading
+    cdef uint32_t flags
     cdef bint capital, sandhi
     for t in range(n_tokens):
         token = &tokens[t]
+        if t + 8 < n_tokens and tokens[t + 8].record != NULL:
+            prefetch(tokens[t + 8].record)
         if token.kind == KIND_OTHER:
             for c in range(token.start, token.end):
                 put_escaped(out, PyUnicode_READ(kind, data, c))
@@ -654,7 +760,7 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
                 put_escaped(out, PyUnicode_READ(kind, data, c))
             text_ascii(out, b"</span>")
             continue
-        reading = &token.lex.readings[token.entry.first_reading + token.choice]
+        flags = token_reading(token)[0]
         text_ascii(out, b'<span class="fp-word" data-start="' if token.kind == KIND_WORD
                    else b'<span class="fp-char" data-start="')
         text_integer(out, token.start)
@@ -663,11 +769,10 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
             text_ascii(out, b"<ruby>")
             put_escaped(out, PyUnicode_READ(kind, data, token.start + k))
             text_ascii(out, b"<rp>(</rp><rt>")
-            capital = k == 0 and (reading.flags & READING_CAPITAL) != 0
+            capital = k == 0 and (flags & READING_CAPITAL) != 0
             sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens, n_tokens, t, k, table)
-            index = variant_index(syllable_id(token, k), capital, sandhi)
-            for c in range(table.offsets[index], table.offsets[index + 1]):
-                put_escaped(out, table.pool[c])
+            # Rendered syllables hold no HTML-special character (RenderTable checks).
+            put_syllable(out, table, variant_index(syllable_id(token, k), capital, sandhi))
             text_ascii(out, b"</rt><rp>)</rp></ruby>")
         text_ascii(out, b"</span>")
 
@@ -760,64 +865,47 @@ cdef class Core:
         with nogil:
             ok = segment(&base.view, overlay_view, data, kind, n,
                          self.unknown_cost, self.other_cost, tokens)
+            if ok:
+                choose_final_readings(tokens)
         if not ok:
             raise MemoryError("fastpron: out of memory while segmenting")
-        with nogil:
-            choose_final_readings(tokens)
         if picks:
             # A pick names a token by its start offset; picks that match no
             # token, or a reading the token lacks, are ignored.
             for t in range(tokens.length):
                 token = &tokens.items[t]
-                if token.entry != NULL:
+                if token.record != NULL:
                     choice = picks.get(token.start)
-                    if choice is not None and 0 <= choice < token.entry.n_readings:
+                    if choice is not None and 0 <= choice < record_readings(token.record):
                         token.choice = choice
         return 0
 
     def romanize(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
-        cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
-        cdef TextBuffer out = TextBuffer(NULL, 0, 0, False)
-        cdef CompiledLexicon base = self.base, overlay = self.overlay
-        cdef int kind = PyUnicode_KIND(text)
-        cdef const void* data = PyUnicode_DATA(text)
-        cdef Py_ssize_t n = len(text)
-        self._check_table(table, overlay)
-        try:
-            self._segment(text, base, overlay, &tokens, picks)
-            with nogil:
-                text_reserve(&out, n * 4 + 16)
-                write_romanized(tokens.items, tokens.length, data, kind, &table.view, options, &out)
-            return text_to_str(&out)
-        finally:
-            free(tokens.items)
-            free(out.data)
+        """`text` romanised with `table`; options are the OPT_* bits."""
+        return self._write(write_romanized, text, table, options, picks)
 
     def to_html(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
+        """`text` as ruby HTML with `table`; options are the OPT_* bits."""
+        return self._write(write_html, text, table, options, picks)
+
+    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks):
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
-        cdef TextBuffer out = TextBuffer(NULL, 0, 0, False)
         cdef CompiledLexicon base = self.base, overlay = self.overlay
-        cdef int kind = PyUnicode_KIND(text)
-        cdef const void* data = PyUnicode_DATA(text)
-        cdef Py_ssize_t n = len(text)
         self._check_table(table, overlay)
         try:
             self._segment(text, base, overlay, &tokens, picks)
-            with nogil:
-                text_reserve(&out, n * 40 + 16)
-                write_html(tokens.items, tokens.length, data, kind, &table.view, options, &out)
-            return text_to_str(&out)
+            return write_str(writer, &tokens, PyUnicode_DATA(text), PyUnicode_KIND(text), &table.view, options)
         finally:
             free(tokens.items)
-            free(out.data)
 
     def annotate(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
         """A list of Token objects, readings rendered with `table`."""
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
         cdef CompiledLexicon base = self.base, overlay = self.overlay
-        cdef Py_ssize_t t, k, r, length
+        cdef Py_ssize_t t, k, length
+        cdef uint32_t r, flags
         cdef const CToken* token
-        cdef const Reading* reading
+        cdef const uint32_t* reading
         cdef list result = [], strings = table.strings, syllables
         cdef str separator = table.syllable_separator
         cdef bint capital, sandhi
@@ -831,17 +919,16 @@ cdef class Core:
                     result.append(Token(surface, None, (), (), KIND_NAMES[token.kind], token.start, token.end))
                     continue
                 length = token.end - token.start
-                reading = &token.lex.readings[token.entry.first_reading + token.choice]
+                flags = token_reading(token)[0]
                 syllables = []
                 for k in range(length):
-                    capital = k == 0 and (reading.flags & READING_CAPITAL) != 0
+                    capital = k == 0 and (flags & READING_CAPITAL) != 0
                     sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens.items, tokens.length, t, k, &table.view)
                     syllables.append(strings[variant_index(syllable_id(token, k), capital, sandhi)])
                 alternatives = []
-                for r in range(token.entry.n_readings):
-                    if r != token.choice:
-                        alternatives.append(_join_reading(
-                            token.lex, &token.lex.readings[token.entry.first_reading + r], strings, separator))
+                for r in range(record_readings(token.record)):
+                    if r != <uint32_t>token.choice:
+                        alternatives.append(_join_reading(record_reading(token.record, r), length, strings, separator))
                 result.append(Token(surface, _join(syllables, separator), syllables, alternatives,
                                     KIND_NAMES[token.kind], token.start, token.end, token.choice))
             return result
@@ -851,26 +938,16 @@ cdef class Core:
     def lookup(self, str key not None):
         """Readings of `key` in the base lexicon, numbered, best first; [] if none."""
         cdef CompiledLexicon base = self.base
-        cdef uint32_t slot_entry = 0, parent = NO_PARENT
-        cdef int32_t cost
-        cdef const Entry* entry
-        cdef const Reading* reading
-        cdef uint32_t r
-        if not key or len(key) > base.view.max_key_len:
+        cdef const uint32_t* record = base.record_of(key)
+        cdef const uint32_t* reading
+        cdef uint32_t r, k
+        if record == NULL:
             return []
-        for ch in key:
-            if not find(&base.view, parent, ch, &slot_entry, &cost):
-                return []
-            parent = (slot_entry & SLOT_INDEX) - 1
-        if not slot_entry & SLOT_HAS_READINGS:
-            return []
-        entry = &base.view.entries[parent]
         result = []
-        for r in range(entry.first_reading, entry.first_reading + entry.n_readings):
-            reading = &base.view.readings[r]
-            syllables = [base.syllables[base.view.syllable_refs[reading.first_syllable + k]]
-                         for k in range(reading.n_syllables)]
-            if reading.flags & READING_CAPITAL:
+        for r in range(record_readings(record)):
+            reading = record_reading(record, r)
+            syllables = [base.syllables[reading[2 + k]] for k in range(record_key_length(record))]
+            if reading[0] & READING_CAPITAL:
                 syllables[0] = syllables[0][:1].upper() + syllables[0][1:]
             result.append(_lexicon.join_reading(syllables))
         return result
@@ -890,10 +967,10 @@ cdef str _join(list syllables, str separator):
     return "".join(parts)
 
 
-cdef str _join_reading(const LexView* lex, const Reading* reading, list strings, str separator):
+cdef str _join_reading(const uint32_t* reading, Py_ssize_t length, list strings, str separator):
     cdef list syllables = []
-    cdef uint32_t k
-    for k in range(reading.n_syllables):
-        syllables.append(strings[variant_index(lex.syllable_refs[reading.first_syllable + k],
-                                               k == 0 and (reading.flags & READING_CAPITAL) != 0, False)])
+    cdef Py_ssize_t k
+    for k in range(length):
+        syllables.append(strings[variant_index(reading[2 + k], k == 0 and (reading[0] & READING_CAPITAL) != 0,
+                                               False)])
     return _join(syllables, separator)

@@ -4,16 +4,21 @@ The binary (``*.fpl``) is what the Cython core loads.  It is little-endian and
 laid out so that the core uses it in place, without parsing:
 
     header   magic, format version, SHA-256 of the source, section counts, CRC-32 of the body
-    body     syllable strings, entries, readings, syllable references,
-             hash slots (open addressing, linear probing)
+    body     syllable strings, records, hash slots (open addressing, linear probing)
+
+A record holds everything about one key, in 32-bit words, so rendering a
+token reads one place:
+
+    n_readings | key_length << 16          (n_readings 0xFFFF: a prefix only; 0: removed)
+    per reading:  flags, weight, one syllable id per character
 
 The hash table is a trie kept in one hash table: a key is found by its
-parent (the entry of the key without its last character) and its last code
+parent (the record of the key without its last character) and its last code
 point, so looking up text[i:i+1], text[i:i+2], ... costs one probe per
 character and compares two integers, never a string.  Every proper prefix of
-a key is an entry too (without readings), and a slot says whether longer keys
-extend it, so the core stops as soon as none does.  A slot also carries the
-entry's segmentation cost: one cache line per probe.
+a key has a record too (without readings), and a slot says whether longer
+keys extend it, so the core stops as soon as none does.  A slot also carries
+the key's segmentation cost and flags: one cache line per probe.
 
 Costs for the segmenter are computed here, once, so the core and the
 pure-Python reference use exactly the same numbers.
@@ -34,7 +39,7 @@ import zlib
 from .syllable import SyllableError, join_reading, parse_reading
 
 FORMAT_MAGIC = b"FPRNLEX\0"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 DEFAULT_TSV = PACKAGE_DIR.parent / "lexicon_data" / "lexicon.tsv"
@@ -54,12 +59,11 @@ READING_FINAL = 2           # reading flag: the reading at the end of a phrase (
 
 # Header: magic, version, flags, source sha256, then counts, then crc32 of the body.
 _HEADER = struct.Struct("<8sII32s8II4x")   # 88 bytes, so the body starts 8-aligned
-_ENTRY = struct.Struct("<IHH")         # first_reading, n_readings (0xFFFF: a prefix only; 0: removed), key_len
-_READING = struct.Struct("<IHHi")      # first_syllable_ref, n_syllables, flags, weight
-_SLOT = struct.Struct("<IIIi")         # parent, last code point, entry index + 1 with SLOT_* flags, cost
+_SLOT = struct.Struct("<IIIi")         # parent, last code point, record offset + 1 with SLOT_* flags, cost
 
 NO_PARENT = 0xFFFFFFFF                 # slot parent of a one-character key
-SLOT_INDEX = (1 << 29) - 1             # entry index + 1; 0 marks an empty slot
+SLOT_INDEX = (1 << 28) - 1             # record offset + 1; 0 marks an empty slot
+SLOT_FINAL = 1 << 28                   # a reading is flagged READING_FINAL
 SLOT_HAS_READINGS = 1 << 29            # the key is a token
 SLOT_REMOVED = 1 << 30                 # a user entry that hides the lexicon's
 SLOT_EXTENDS = 1 << 31                 # some longer key starts with this one
@@ -181,33 +185,34 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
             keys.setdefault(key[:size], None)
 
     ordered = sorted(keys)
-    index = {key: i for i, key in enumerate(ordered)}
     extended = {key[:-1] for key in ordered if len(key) > 1}
-    entry_blob, reading_blob = bytearray(), bytearray()
-    syllable_refs: list[int] = []
-    n_readings = 0
+    records: list[int] = []
+    record_at: dict[str, int] = {}
     slot_items = []
-    for i, key in enumerate(ordered):
+    n_readings = 0
+    for key in ordered:
         entry = keys[key]
         readings = entry.readings if entry else ()
-        first_reading = n_readings
+        record_at[key] = len(records)
+        records.append((len(readings) if entry is not None else PREFIX_ONLY) | len(key) << 16)
         for reading in readings:
-            first_ref = len(syllable_refs)
+            flags = (READING_CAPITAL if reading.capital else 0) | (READING_FINAL if reading.final else 0)
+            records += [flags, reading.weight & 0xFFFFFFFF]
             for syllable in reading.syllables:
                 if syllable not in syllable_id:
                     syllable_id[syllable] = len(syllables)
                     syllables.append(syllable)
-                syllable_refs.append(syllable_id[syllable])
-            flags = (READING_CAPITAL if reading.capital else 0) | (READING_FINAL if reading.final else 0)
-            reading_blob += _READING.pack(first_ref, len(reading.syllables), flags, reading.weight)
-            n_readings += 1
-        n_flagged = len(readings) if entry is not None else PREFIX_ONLY
-        entry_blob += _ENTRY.pack(first_reading, n_flagged, len(key))
+                records.append(syllable_id[syllable])
+        n_readings += len(readings)
         slot_flags = ((SLOT_HAS_READINGS if readings else 0)
+                      | (SLOT_FINAL if any(r.final for r in readings) else 0)
                       | (SLOT_REMOVED if entry is not None and not readings else 0)
                       | (SLOT_EXTENDS if key in extended else 0))
-        parent = index[key[:-1]] if len(key) > 1 else NO_PARENT
-        slot_items.append((parent, ord(key[-1]), (i + 1) | slot_flags, entry_cost(entry) if readings else 0))
+        parent = record_at[key[:-1]] if len(key) > 1 else NO_PARENT
+        slot_items.append((parent, ord(key[-1]), (record_at[key] + 1) | slot_flags,
+                           entry_cost(entry) if readings else 0))
+    if len(records) >= SLOT_INDEX:
+        raise LexiconError(f"lexicon too large: {len(records)} record words")
 
     n_slots = 1
     while n_slots < len(ordered) * 3 // 2 + 2:   # load factor about 2/3 at most
@@ -229,9 +234,7 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
     body = bytearray()
     sections = [
         struct.pack(f"<{len(offsets)}I", *offsets) + b"".join(syllable_bytes),
-        bytes(entry_blob),
-        bytes(reading_blob),
-        struct.pack(f"<{len(syllable_refs)}I", *syllable_refs),
+        struct.pack(f"<{len(records)}I", *records),
         b"".join(_SLOT.pack(*slot) for slot in slots),
     ]
     for section in sections:
@@ -240,7 +243,7 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
     max_key_len = max((len(k) for k in ordered), default=0)
     header = _HEADER.pack(
         FORMAT_MAGIC, FORMAT_VERSION, 0, source_digest,
-        len(syllables), len(ordered), n_readings, 0, len(syllable_refs), n_slots,
+        len(syllables), len(ordered), n_readings, len(records), 0, n_slots,
         max_key_len, len(body), zlib.crc32(body))
     return header + bytes(body)
 
@@ -252,8 +255,8 @@ class Header:
     n_syllables: int
     n_entries: int
     n_readings: int
+    n_record_words: int
     reserved: int
-    n_syllable_refs: int
     n_slots: int
     max_key_len: int
     body_size: int
@@ -287,9 +290,12 @@ def syllable_strings(data: bytes, header: Header) -> list[str]:
     return [data[blob + offsets[i]:blob + offsets[i + 1]].decode("ascii") for i in range(header.n_syllables)]
 
 
+def syllable_blob_size(data: bytes, header: Header) -> int:
+    """Bytes of syllable text after the offsets (the last offset)."""
+    return struct.unpack_from("<I", data, _HEADER.size + 4 * header.n_syllables)[0]
+
+
 HEADER_SIZE = _HEADER.size
-ENTRY_SIZE = _ENTRY.size
-READING_SIZE = _READING.size
 SLOT_SIZE = _SLOT.size
 
 

@@ -221,3 +221,20 @@ def test_threads_share_an_annotator(annotator):
     for t in threads:
         t.join()
     assert results == [expected] * 4
+
+
+@pytest.mark.parametrize("text, options", [
+    ("台灣", {"tones": "numbers"}),             # all ASCII
+    ("台灣", {}),                               # Latin-1 and combining marks
+    ("台灣", {"system": "tps"}),                # Bopomofo
+    ("𠀀台灣", {"tones": "numbers"}),            # astral input
+    ("é台", {"tones": "numbers"}),              # Latin-1 input
+])
+def test_outputs_are_canonical_strings(annotator, text, options):
+    """The core writes into a str it allocates itself: it must use the narrowest
+    representation, as any other str would (else equality and hashing break)."""
+    import sys
+    for out in (annotator.romanize(text, **options), annotator.to_html(text, **options)):
+        rebuilt = "".join(list(out))
+        assert out == rebuilt and hash(out) == hash(rebuilt)
+        assert sys.getsizeof(out) == sys.getsizeof(rebuilt)

@@ -93,24 +93,34 @@ def _with_body(compiled, edit):
     body = bytearray(compiled[lexicon.HEADER_SIZE:])
     offsets_end = 4 * (header.n_syllables + 1)
     blob = struct.unpack_from("<I", body, 4 * header.n_syllables)[0]
-    entries_at = (offsets_end + blob + 7) // 8 * 8
-    edit(body, header, entries_at)
+    records_at = (offsets_end + blob + 7) // 8 * 8
+    edit(body, header, records_at)
     fields = list(struct.unpack_from("<8sII32s8II", compiled))
     fields[-1] = zlib.crc32(body)
     return struct.pack("<8sII32s8II4x", *fields) + bytes(body)
 
 
-def _slots_at(header, entries_at):
-    pos = entries_at + header.n_entries * lexicon.ENTRY_SIZE
-    pos = (pos + 7) // 8 * 8 + header.n_readings * lexicon.READING_SIZE
-    pos = (pos + 7) // 8 * 8 + header.n_syllable_refs * 4
-    return (pos + 7) // 8 * 8
+def _slots_at(header, records_at):
+    return (records_at + header.n_record_words * 4 + 7) // 8 * 8
+
+
+def _first_reading_record(body, header, records_at):
+    """Offset in bytes of the first record that has readings."""
+    at = records_at
+    while True:
+        word = struct.unpack_from("<I", body, at)[0]
+        n_readings, key_length = word & 0xFFFF, word >> 16
+        if n_readings not in (0, 0xFFFF):
+            return at
+        at += 4
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda body, h, at: struct.pack_into("<IHH", body, at, 0xFFFFFFF0, 1, 1), "entry 0 has bad readings"),
-    (lambda body, h, at: struct.pack_into("<IHH", body, at, 0, 1, 99), "entry 0 has a bad key"),
-    (lambda body, h, at: [struct.pack_into("<IIIi", body, _slots_at(h, at) + 16 * k, 7, 7, 0x1FFFFFFF, 0)
+    (lambda body, h, at: struct.pack_into("<I", body, at, 0xFFFE | 4 << 16), "record 0 runs past the end"),
+    (lambda body, h, at: struct.pack_into("<I", body, at, 0xFFFF | 99 << 16), "record 0 has a bad key length"),
+    (lambda body, h, at: struct.pack_into("<I", body, _first_reading_record(body, h, at) + 12, 0xFFFFFF),
+     "names a syllable out of range"),
+    (lambda body, h, at: [struct.pack_into("<IIIi", body, _slots_at(h, at) + 16 * k, 7, 7, 0x0FFFFFFF, 0)
                           for k in range(h.n_slots)], "hash slot 0 is out of range"),
 ])
 def test_out_of_range_offsets_are_caught_even_with_a_good_crc(compiled, edit, message):
