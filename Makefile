@@ -26,8 +26,26 @@ $(BUILT): $(INSTALLED) fastpron/_core.pyx fastpron/_core.pxd lexicon_data/lexico
 test: $(BUILT)
 	$(PY) -m pytest
 
-bench: $(BUILT)
+# The benchmark suite (benchmarks/README.md): accuracy, then pytest-benchmark
+# (fastpron and its peers, start-up, threads, web), then the table of ratios
+# and targets.  BENCH_ARGS passes pytest options, e.g. BENCH_ARGS="-k text".
+BENCH_JSON := .benchmarks/latest.json
+BENCH_INSTALLED := $(VENV)/.bench-installed
+
+$(BENCH_INSTALLED): pyproject.toml $(INSTALLED)
+	$(PIP) install --quiet $$($(PY) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"])')
+	@touch $@
+
+bench: $(BUILT) $(BENCH_INSTALLED)
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+		{ export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends wrk >/dev/null 2>&1 || \
+		  { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }; } || \
+		echo "bench: wrk could not be installed; the web benchmark will be skipped"
 	$(PY) benchmarks/accuracy.py
+	@rm -f $(BENCH_JSON)
+	$(PY) -m pytest benchmarks -p no:django -p no:cacheprovider -W ignore::pytest.PytestConfigWarning \
+		--benchmark-json=$(BENCH_JSON) --benchmark-columns=min,median,rounds $(BENCH_ARGS); \
+	status=$$?; $(PY) benchmarks/report.py $(BENCH_JSON) || status=1; exit $$status
 
 accuracy: $(BUILT)
 	$(PY) benchmarks/accuracy.py
