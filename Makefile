@@ -50,9 +50,10 @@ bench: $(BUILT) $(BENCH_INSTALLED)
 accuracy: $(BUILT)
 	$(PY) benchmarks/accuracy.py
 
-# Until the web app lands, `make run` annotates the sample article from the command line.
+# The full stack on http://127.0.0.1:8000 (PORT=...): Nginx -> Unix socket ->
+# Gunicorn -> Django on SQLite, in the foreground; Ctrl-C stops it (deploy/run.sh).
 run: $(BUILT)
-	$(PY) -m fastpron < benchmarks/sample_article.txt
+	bash deploy/run.sh
 
 # Regenerate lexicon_data/lexicon.tsv from taibun's data (needs taibun, only here).
 import-lexicon: $(INSTALLED)
