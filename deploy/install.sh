@@ -112,7 +112,7 @@ project_venv() {
 }
 
 build_core() {
-    (cd "$ROOT" && "$PY" setup.py --quiet build_ext --inplace && "$PY" -m fastpron.lexicon && touch fastpron/.built)
+    (cd "$ROOT" && "$PY" setup.py --quiet build_ext --inplace && "$PY" -m fastpron.compile && touch fastpron/.built)
     chmod -R a+rX "$ROOT/fastpron"           # the application user reads the extension and the lexicon
 }
 

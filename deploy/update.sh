@@ -44,7 +44,7 @@ dependencies() {
 }
 
 build_core() {
-    (cd "$ROOT" && "$PY" setup.py --quiet build_ext --inplace && "$PY" -m fastpron.lexicon && touch fastpron/.built)
+    (cd "$ROOT" && "$PY" setup.py --quiet build_ext --inplace && "$PY" -m fastpron.compile && touch fastpron/.built)
     chmod -R a+rX "$ROOT/fastpron"           # the application user reads the extension and the lexicon
     if [ "$(extension_digest)" != "$EXTENSION_BEFORE" ]; then
         EXTENSION_CHANGED=1; say "the C extension changed: Gunicorn's master will be replaced"
