@@ -14,7 +14,7 @@ all: $(BUILT)
 $(INSTALLED): pyproject.toml setup.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip setuptools wheel "Cython>=3"
-	$(PIP) install --quiet --no-build-isolation -e ".[test]"
+	$(PIP) install --quiet --no-build-isolation -e ".[test,web]"
 	@touch $@
 
 # The Cython core and the compiled lexicon, rebuilt when their sources change.

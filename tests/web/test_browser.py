@@ -1,0 +1,166 @@
+"""The site in a real browser: Debian's chromium, driven through chromium-driver by Selenium.
+
+It types a text, submits, reads the <ruby> readings from the DOM, switches
+the system without a reload, picks another reading, and saves screenshots
+under test-artifacts/.  Skipped, with the reason, where chromium or
+chromium-driver is not installed; .ci/run installs both.
+"""
+
+import pathlib
+import shutil
+import tempfile
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = [
+    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
+                       reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+TEXT = "我行路去銀行。\n台灣"
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="fastpron-chromium-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,1000", "--lang=en-US"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.implicitly_wait(0)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def readings(driver):
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#fp-article rt'), rt => rt.textContent)")
+
+
+def wait(driver, condition, message):
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, 15).until(lambda d: condition(d), message)
+
+
+def screenshot(driver, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, max(800, min(height + 40, 4000)))
+    path = ARTIFACTS / name
+    driver.save_screenshot(str(path))
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def test_type_submit_switch_and_pick(browser, live_server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from webproject.article_pronunciation.models import Article
+
+    browser.get(live_server.url + "/")
+    assert browser.current_url == live_server.url + "/article_pronunciation/input/"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "台語文章標音"
+    textarea = browser.find_element(By.NAME, "text")
+    textarea.send_keys(TEXT)
+    counter = browser.find_element(By.CSS_SELECTOR, ".char-count")
+    assert counter.text == "10 / 100,000 字"
+    screenshot(browser, "01-input.png")
+    browser.find_element(By.CSS_SELECTOR, ".input-form button[type=submit]").click()
+
+    wait(browser, lambda d: d.current_url.endswith("/article_pronunciation/pronunciation/"), "no result page")
+    assert readings(browser) == ["guá", "kiânn", "lōo", "khì", "gîn", "hâng", "Tâi", "uân"]
+    bases = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#fp-article ruby'), r => r.firstChild.textContent)")
+    assert bases == ["我", "行", "路", "去", "銀", "行", "台", "灣"]
+    word = browser.find_element(By.CSS_SELECTOR, '#fp-article .fp-word[data-start="1"]')
+    assert word.find_elements(By.TAG_NAME, "rt")[1].get_attribute("textContent") == "lōo"
+
+    # switch the system: the article changes in place, the URL follows
+    marker = browser.execute_script("window.fpNoReload = true; return 1")
+    Select(browser.find_element(By.NAME, "system")).select_by_value("poj")
+    wait(browser, lambda d: readings(d)[-1] == "oân", "the system switch did not re-render")
+    assert readings(browser) == ["góa", "kiâⁿ", "lō͘", "khì", "gîn", "hâng", "Tâi", "oân"]
+    assert browser.execute_script("return window.fpNoReload") is True and marker == 1
+    assert "system=poj" in browser.current_url
+    assert browser.find_element(By.CSS_SELECTOR, ".meta__system").text == "白話字 Pe̍h-ōe-jī"
+
+    # pick the other reading of 我
+    browser.find_element(By.CSS_SELECTOR, '#fp-article [data-start="0"]').click()
+    picker = browser.find_element(By.ID, "fp-picker")
+    wait(browser, lambda d: picker.is_displayed(), "the picker did not open")
+    options = picker.find_elements(By.CSS_SELECTOR, ".picker__list button")
+    assert [o.find_element(By.TAG_NAME, "span").text for o in options] == ["góa", "ngó͘"]
+    screenshot(browser, "02-picker.png")
+    options[1].click()
+    wait(browser, lambda d: readings(d)[0] == "ngó͘", "the pick was not shown")
+    article = Article.objects.get()
+    assert article.picks == {"0": 1}
+    assert "fp-picked" in browser.find_element(By.CSS_SELECTOR, '#fp-article [data-start="0"]').get_attribute("class")
+
+    # the pick stays with the article: the permalink shows it in a fresh page load
+    browser.get(live_server.url + article.get_absolute_url())
+    assert readings(browser)[0] == "ngóo"
+    screenshot(browser, "03-result.png")
+
+    # 方音符號, vertical to the right of each character
+    Select(browser.find_element(By.NAME, "system")).select_by_value("tps")
+    wait(browser, lambda d: readings(d)[-1] == "ㄨㄢˊ", "no 方音符號")
+    rt = browser.find_element(By.CSS_SELECTOR, "#fp-article rt")
+    assert rt.value_of_css_property("writing-mode") == "vertical-rl"
+    base = browser.find_element(By.CSS_SELECTOR, "#fp-article ruby")
+    assert rt.rect["x"] > base.rect["x"] + 10         # right of the character
+    screenshot(browser, "04-tps-vertical.png")
+
+    # no script error and no Content-Security-Policy violation on the way
+    severe = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert severe == []
+
+
+def test_pages_work_without_javascript(live_server):
+    """The same flow with scripts off: plain forms and links."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="fastpron-chromium-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        driver.get(live_server.url + "/article_pronunciation/input/")
+        driver.find_element(By.NAME, "text").send_keys(TEXT)
+        driver.find_element(By.CSS_SELECTOR, ".input-form button[type=submit]").click()
+        assert readings(driver)[:2] == ["guá", "kiânn"]
+        Select(driver.find_element(By.NAME, "system")).select_by_value("tlpa")
+        driver.find_element(By.CSS_SELECTOR, ".display-options button[type=submit]").click()
+        assert readings(driver)[:2] == ["gua2", "kiann5"]
+        driver.find_element(By.CSS_SELECTOR, "a[href*='/readings/']").click()
+        driver.find_element(By.CSS_SELECTOR, 'input[name="pick-0"][value="1"]').click()
+        driver.find_element(By.CSS_SELECTOR, ".readings-form button[type=submit]").click()
+        assert readings(driver)[:2] == ["ngoo2", "kiann5"]
+        assert "已與文章一起儲存" in driver.find_element(By.CSS_SELECTOR, ".messages").text
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

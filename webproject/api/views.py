@@ -1,0 +1,157 @@
+"""JSON API views.  Every error is a JSON object {"error": message} with a 4xx status."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import FileResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from fastpron.annotator import MAX_KEY_LENGTH
+
+from ..article_pronunciation.options import DEFAULTS, DIALECTS, OPTION_NAMES, SANDHI, SYSTEMS, TONES
+from ..article_pronunciation.options import annotator_options
+from ..article_pronunciation.rendering import token_dict
+from ..dictionary.annotator import shared_annotator
+from ..dictionary.lookup import readings_in_every_system
+
+CHOICES = {"system": SYSTEMS, "tones": TONES, "sandhi": SANDHI, "dialect": DIALECTS}
+ANNOTATE_FIELDS = {"text", "picks", *OPTION_NAMES}
+OPENAPI_FILE = settings.BASE_DIR / "docs" / "openapi.yaml"
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+    def response(self) -> JsonResponse:
+        body = {"error": self.message}
+        if self.field:
+            body["field"] = self.field
+        return JsonResponse(body, status=self.status, json_dumps_params={"ensure_ascii": False})
+
+
+def _json_response(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _method_not_allowed(allowed: str):
+    response = ApiError(405, f"use {allowed} for this endpoint").response()
+    response.headers["Allow"] = allowed
+    return response
+
+
+def _read_json_object(request) -> dict:
+    content_type = request.content_type or ""
+    if content_type not in JSON_TYPES:
+        raise ApiError(415, "send the request body as JSON with the header Content-Type: application/json")
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise ApiError(413, f"the request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ApiError(400, f"the request body is not valid UTF-8 (byte {err.start})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ApiError(400, f"the request body is not valid JSON: {err.msg} at line {err.lineno} "
+                            f"column {err.colno}") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, f"the request body must be a JSON object, not {_json_type(data)}")
+    return data
+
+
+def _json_type(value) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _annotate_request(data: dict) -> tuple[str, dict, dict[int, int]]:
+    unknown = sorted(set(data) - ANNOTATE_FIELDS)
+    if unknown:
+        raise ApiError(400, f"unknown field(s): {', '.join(unknown)}; the fields are: "
+                            f"{', '.join(sorted(ANNOTATE_FIELDS))}", unknown[0])
+    if "text" not in data:
+        raise ApiError(400, "the field 'text' is required", "text")
+    text = data["text"]
+    if not isinstance(text, str):
+        raise ApiError(400, f"'text' must be a string, not {_json_type(text)}", "text")
+    if len(text) > settings.MAX_TEXT_LENGTH:
+        raise ApiError(413, f"'text' has {len(text)} characters; the limit is {settings.MAX_TEXT_LENGTH}", "text")
+    options = {}
+    for name in OPTION_NAMES:
+        value = data.get(name, DEFAULTS[name])
+        valid = [code for code, _ in CHOICES[name]]
+        if name == "dialect" and value is None:
+            value = "usual"
+        if not isinstance(value, str) or value not in valid:
+            raise ApiError(400, f"'{name}' must be one of: {', '.join(valid)}; got {json.dumps(value)[:40]}", name)
+        options[name] = value
+    picks = data.get("picks") or {}
+    if not isinstance(picks, dict):
+        raise ApiError(400, f"'picks' must be an object of token start -> reading number, not {_json_type(picks)}",
+                       "picks")
+    parsed_picks = {}
+    for start, choice in picks.items():
+        if not start.isdigit() or isinstance(choice, bool) or not isinstance(choice, int) or choice < 0:
+            raise ApiError(400, "'picks' maps a token's start offset (a string of digits) to a reading number "
+                                f"(an integer ≥ 0); got {json.dumps(start)}: {json.dumps(choice)[:20]}", "picks")
+        parsed_picks[int(start)] = choice
+    return text, options, parsed_picks
+
+
+@csrf_exempt   # reads and writes no session or stored state: a pure function of its input
+def annotate_view(request):
+    """POST {text, system?, tones?, sandhi?, dialect?, picks?} -> {options, tokens}."""
+    if request.method != "POST":
+        return _method_not_allowed("POST")
+    try:
+        text, options, picks = _annotate_request(_read_json_object(request))
+    except ApiError as err:
+        return err.response()
+    tokens = shared_annotator().annotate(text, picks=picks, **annotator_options(options))
+    return _json_response({"options": options, "tokens": [token_dict(token) for token in tokens]})
+
+
+def lookup_view(request, key):
+    """GET every reading of a character or word, in every system."""
+    if request.method not in ("GET", "HEAD"):
+        return _method_not_allowed("GET")
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or any(ch.isspace() for ch in key):
+        return ApiError(400, f"look up one character or word: 1 to {MAX_KEY_LENGTH} characters, no spaces").response()
+    annotator = shared_annotator()
+    readings = readings_in_every_system(annotator, key)
+    if not readings:
+        return ApiError(404, f"{key} is not in the dictionary").response()
+    return _json_response({"key": key, "user_dictionary": key in annotator.user_dictionary,
+                           "systems": [code for code, _ in SYSTEMS], "readings": readings})
+
+
+def not_found_view(request, path=""):
+    return ApiError(404, f"no API endpoint at /api/{path}; see /api/ for the documentation").response()
+
+
+def index_view(request):
+    """GET /api/: the endpoints, and where the OpenAPI description is."""
+    return _json_response({
+        "endpoints": [
+            {"method": "POST", "path": "/api/annotate", "summary": "annotate a text: tokens with readings"},
+            {"method": "GET", "path": "/api/lookup/{text}", "summary": "every reading of a character or word"},
+        ],
+        "openapi": "/api/openapi.yaml",
+    })
+
+
+def openapi_view(request):
+    """The OpenAPI description, docs/openapi.yaml."""
+    try:
+        return FileResponse(open(OPENAPI_FILE, "rb"), content_type="application/yaml; charset=utf-8")
+    except OSError:
+        return ApiError(404, "the OpenAPI description is not installed here; see docs/openapi.yaml").response()

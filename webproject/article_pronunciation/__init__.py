@@ -1,0 +1,1 @@
+"""Articles: type a text, read it back with its pronunciation in <ruby>, pick readings, download."""

@@ -1,0 +1,200 @@
+// The result page's enhancements.  Everything here also works without
+// script: the options form reloads the page, the readings page picks
+// readings, the browser prints.  With script:
+//  - changing an option re-renders the article in place (no reload);
+//  - a word with several readings opens a small picker; a pick is saved
+//    with the article (POST with the page's CSRF token) and shown at once;
+//  - the Copy and Print buttons.
+(function () {
+  "use strict";
+
+  var optionsForm = document.querySelector(".display-options");
+  var pickForm = document.getElementById("fp-pick-form");
+  var picker = document.getElementById("fp-picker");
+  var choicesScript = document.getElementById("fp-choices");
+  if (!optionsForm || !pickForm || !picker || !choicesScript) return;
+
+  var status = optionsForm.querySelector(".status");
+  var runningText = document.getElementById("fp-running-text");
+  var choices = JSON.parse(choicesScript.textContent);
+  var current = null;           // the token element the picker is open for
+
+  document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+  document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+
+  // -- Copy, Print --------------------------------------------------------
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var input = document.querySelector(button.getAttribute("data-copy"));
+      input.select();
+      var done = function () { button.textContent = button.getAttribute("data-copied"); };
+      if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(done, function () {});
+      else if (document.execCommand("copy")) done();
+    });
+  });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  // -- options: live switch ------------------------------------------------
+  function query() {
+    return new URLSearchParams(new FormData(optionsForm)).toString();
+  }
+
+  function showLayoutField() {
+    var system = optionsForm.elements.system.value;
+    optionsForm.querySelectorAll("[data-show-for-system]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-show-for-system") !== system;
+    });
+  }
+
+  function article() {
+    return document.getElementById("fp-article");
+  }
+
+  function apply(payload) {
+    var old = article();
+    var holder = document.createElement("div");
+    holder.innerHTML = payload.html;     // fastpron's output: every user string escaped
+    old.replaceWith(holder.firstElementChild);
+    if (runningText) runningText.textContent = payload.romanized;
+    document.querySelectorAll(".js-system-label").forEach(function (el) { el.textContent = payload.system_label; });
+    choices = payload.choices;
+    document.querySelectorAll(".js-keep-query").forEach(function (link) {
+      link.href = link.href.split("?")[0] + "?" + payload.query;
+    });
+    history.replaceState(null, "", location.pathname + "?" + payload.query);
+    markChoices();
+  }
+
+  function request(url, options) {
+    options = options || {};
+    options.headers = Object.assign({"Accept": "application/json"}, options.headers || {});
+    options.credentials = "same-origin";
+    return fetch(url, options).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) throw new Error(data.error || response.statusText);
+        return data;
+      });
+    });
+  }
+
+  optionsForm.addEventListener("change", function () {
+    showLayoutField();
+    closePicker();
+    status.textContent = "…";
+    request(optionsForm.getAttribute("data-render-url") + "?" + query())
+      .then(function (payload) { apply(payload); status.textContent = ""; })
+      .catch(function () { optionsForm.submit(); });   // fall back to a page load
+  });
+  optionsForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    optionsForm.dispatchEvent(new Event("change"));
+  });
+  showLayoutField();
+
+  // -- reading picker ------------------------------------------------------
+  function markChoices() {
+    article().querySelectorAll("[data-start]").forEach(function (el) {
+      var choice = choices[el.getAttribute("data-start")];
+      if (!choice) return;
+      el.classList.add("fp-has-choices");
+      el.classList.toggle("fp-picked", choice.choice !== 0);
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "button");
+      el.setAttribute("aria-haspopup", "dialog");
+    });
+  }
+
+  function openPicker(el) {
+    var choice = choices[el.getAttribute("data-start")];
+    if (!choice) return;
+    current = el;
+    picker.querySelector(".picker__title").textContent = choice.text;
+    var list = picker.querySelector(".picker__list");
+    list.textContent = "";
+    choice.readings.forEach(function (reading, number) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.setAttribute("role", "option");
+      button.setAttribute("aria-selected", number === choice.choice ? "true" : "false");
+      button.setAttribute("data-number", String(number));
+      var text = document.createElement("span");
+      text.textContent = reading;
+      button.appendChild(text);
+      if (number === 0) {
+        var note = document.createElement("small");
+        note.textContent = picker.getAttribute("data-default");
+        button.appendChild(note);
+      }
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    var box = el.getBoundingClientRect();
+    picker.hidden = false;
+    picker.style.left = Math.max(8, Math.min(window.scrollX + box.left,
+                                             window.scrollX + document.documentElement.clientWidth - picker.offsetWidth - 8)) + "px";
+    picker.style.top = (window.scrollY + box.bottom + 6) + "px";
+    var selected = list.querySelector('[aria-selected="true"]') || list.querySelector("button");
+    selected.focus();
+  }
+
+  function closePicker(returnFocus) {
+    if (picker.hidden) return;
+    picker.hidden = true;
+    if (returnFocus && current) current.focus();
+    current = null;
+  }
+
+  function pick(number) {
+    var start = current.getAttribute("data-start");
+    var body = new FormData(pickForm);
+    body.append("pick-" + start, String(number));
+    status.textContent = "…";
+    request(pickForm.action + "?" + query(), {method: "POST", body: body})
+      .then(function (payload) {
+        closePicker(false);
+        apply(payload);
+        status.textContent = picker.getAttribute("data-saved");
+        var again = article().querySelector('[data-start="' + start + '"]');
+        if (again) again.focus();
+      })
+      .catch(function () { status.textContent = picker.getAttribute("data-failed"); });
+  }
+
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest(".picker__list button");
+    if (option && current) {
+      pick(parseInt(option.getAttribute("data-number"), 10));
+      return;
+    }
+    var token = event.target.closest("#fp-article .fp-has-choices");
+    if (token) {
+      openPicker(token);
+      return;
+    }
+    if (!event.target.closest("#fp-picker")) closePicker(false);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      closePicker(true);
+      return;
+    }
+    var token = event.target.closest && event.target.closest("#fp-article .fp-has-choices");
+    if (token && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      openPicker(token);
+      return;
+    }
+    if (!picker.hidden && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      var buttons = Array.prototype.slice.call(picker.querySelectorAll("button"));
+      var at = buttons.indexOf(document.activeElement);
+      var next = buttons[(at + (event.key === "ArrowDown" ? 1 : buttons.length - 1)) % buttons.length];
+      if (next) { event.preventDefault(); next.focus(); }
+    }
+  });
+
+  markChoices();
+})();

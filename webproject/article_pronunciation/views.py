@@ -1,0 +1,239 @@
+"""Views: the input form, the result page (session and permalink), reading picks, downloads."""
+
+from __future__ import annotations
+
+import functools
+import json
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..dictionary.annotator import shared_annotator
+from .forms import ArticleForm, DisplayForm, parse_picks
+from .models import Article
+from .options import OPTION_NAMES, SYSTEM_LABELS
+from .rendering import paragraphs, reading_choices, ruby_text, token_dict
+
+SESSION_KEY = "article_pronunciation.latest"
+DOWNLOADS = {
+    # format: (file suffix, content type)
+    "text": ("txt", "text/plain; charset=utf-8"),
+    "romanized": ("romanized.txt", "text/plain; charset=utf-8"),
+    "html": ("html", "text/html; charset=utf-8"),
+    "json": ("json", "application/json"),
+}
+
+
+def latest_article(request) -> Article | None:
+    article_id = request.session.get(SESSION_KEY)
+    if not article_id:
+        return None
+    try:
+        return Article.objects.filter(pk=uuid.UUID(str(article_id))).first()
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def input_view(request):
+    """GET: the form.  POST: validate, save the article, 302 to the result page."""
+    if request.method == "POST":
+        form = ArticleForm(request.POST)
+        if form.is_valid():
+            article = Article.objects.create(**form.cleaned_data)
+            request.session[SESSION_KEY] = str(article.id)
+            return redirect("article_pronunciation:latest")
+        # The text comes back in the form, with the errors beside it.
+        return render(request, "article_pronunciation/input.html", {"form": form}, status=400)
+    initial = {}
+    source = _article_from_query(request.GET.get("from")) or latest_article(request)
+    if source is not None:
+        initial.update(source.options)
+        if request.GET.get("from"):
+            initial["text"] = source.text
+    return render(request, "article_pronunciation/input.html", {"form": ArticleForm(initial=initial)})
+
+
+def _article_from_query(value) -> Article | None:
+    try:
+        return Article.objects.filter(pk=uuid.UUID(value)).first() if value else None
+    except ValueError:
+        return None
+
+
+@require_GET
+def latest_view(request):
+    """The session's latest article; without one, back to the form with a message."""
+    article = latest_article(request)
+    if article is None:
+        messages.info(request, _("There is no article to show yet. Type or paste a text first."))
+        return redirect("article_pronunciation:input")
+    return _result_page(request, article, is_latest=True)
+
+
+@require_GET
+def detail_view(request, article_id):
+    """The permalink of an article."""
+    return _result_page(request, get_object_or_404(Article, pk=article_id), is_latest=False)
+
+
+def _display(request, article: Article):
+    form = DisplayForm(request.GET, article)
+    display = form.display_options()
+    annotator_options = article.annotator_options({name: display[name] for name in OPTION_NAMES})
+    return form, display, annotator_options
+
+
+def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
+    annotator = shared_annotator()
+    picks = article.core_picks
+    html = annotator.to_html(article.text, picks=picks, **annotator_options)
+    tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
+    query = urlencode({name: display[name] for name in (*OPTION_NAMES, "layout")})
+    return {
+        "paragraphs": paragraphs(html),
+        "romanized": annotator.romanize(article.text, picks=picks, **annotator_options),
+        "choices": reading_choices(tokens),
+        "query": query,
+    }
+
+
+def _article_classes(display: dict) -> str:
+    classes = [f"fp-article fp-system-{display['system']}"]
+    if display["system"] == "tps" and display["layout"] == "right":
+        classes.append("fp-ruby-right")
+    return " ".join(classes)
+
+
+def _result_page(request, article: Article, is_latest: bool):
+    form, display, annotator_options = _display(request, article)
+    rendered = _rendered(article, display, annotator_options)
+    context = {
+        "article": article,
+        "form": form,
+        "display": display,
+        "system_label": SYSTEM_LABELS[display["system"]],
+        "article_classes": _article_classes(display),
+        "permalink": request.build_absolute_uri(article.get_absolute_url()),
+        "is_latest": is_latest,
+        "choice_count": len(rendered["choices"]),
+        **rendered,
+    }
+    return render(request, "article_pronunciation/pronunciation.html", context, status=400 if form.errors else 200)
+
+
+def _fragment_payload(request, article: Article) -> dict:
+    form, display, annotator_options = _display(request, article)
+    rendered = _rendered(article, display, annotator_options)
+    html = render_to_string("article_pronunciation/_article.html",
+                            {"paragraphs": rendered["paragraphs"], "article_classes": _article_classes(display)})
+    return {"html": html, "romanized": rendered["romanized"], "choices": rendered["choices"],
+            "query": rendered["query"], "system_label": str(SYSTEM_LABELS[display["system"]]),
+            "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()}}
+
+
+@require_GET
+def render_view(request, article_id):
+    """JSON for the page's scripts: the article in other options, without a reload."""
+    article = get_object_or_404(Article, pk=article_id)
+    payload = _fragment_payload(request, article)
+    return JsonResponse(payload, status=400 if payload["errors"] else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def readings_view(request, article_id):
+    """Pick readings.  GET: every word with several readings, as radio buttons (no script needed).
+
+    POST: `pick-<start>=<reading number>` fields, saved with the article;
+    scripts send one at a time and get the re-rendered article back as JSON.
+    """
+    article = get_object_or_404(Article, pk=article_id)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form, display, annotator_options = _display(request, article)
+    annotator = shared_annotator()
+    tokens = annotator.annotate(article.text, picks=article.core_picks, **annotator_options)
+    choices = reading_choices(tokens)
+    errors = []
+    if request.method == "POST":
+        picks, errors = parse_picks(request.POST, {int(start): len(c["readings"]) for start, c in choices.items()})
+        if not errors:
+            article.set_picks(picks)
+            article.save(update_fields=["picks", "updated"])
+            if wants_json:
+                return JsonResponse(_fragment_payload(request, article))
+            messages.success(request, _("Your readings are saved with the article."))
+            return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}")
+        if wants_json:
+            return JsonResponse({"error": " ".join(str(e) for e in errors)}, status=400)
+    rows = [
+        {"start": int(start), "text": c["text"], "readings": list(enumerate(c["readings"])), "choice": c["choice"],
+         "before": article.text[max(0, int(start) - 12):int(start)],
+         "after": article.text[int(start) + len(c["text"]):int(start) + len(c["text"]) + 12]}
+        for start, c in choices.items()
+    ]
+    context = {"article": article, "rows": rows, "errors": errors, "display": display, "form": form,
+               "query": urlencode(_query(display))}
+    return render(request, "article_pronunciation/readings.html", context, status=400 if errors else 200)
+
+
+def _query(display: dict) -> dict:
+    return {name: display[name] for name in (*OPTION_NAMES, "layout")}
+
+
+@require_GET
+def download_view(request, article_id, fmt):
+    if fmt not in DOWNLOADS:
+        raise Http404(_("Downloads come as text, romanized, html or json."))
+    article = get_object_or_404(Article, pk=article_id)
+    form, display, annotator_options = _display(request, article)
+    annotator = shared_annotator()
+    picks = article.core_picks
+    suffix, content_type = DOWNLOADS[fmt]
+    if fmt == "text":
+        body = ruby_text(annotator.to_html(article.text, picks=picks, **annotator_options))
+    elif fmt == "romanized":
+        body = annotator.romanize(article.text, picks=picks, **annotator_options)
+    elif fmt == "html":
+        body = render_to_string("article_pronunciation/standalone.html", {
+            "article": article,
+            "paragraphs": paragraphs(annotator.to_html(article.text, picks=picks, **annotator_options)),
+            "article_classes": _article_classes(display),
+            "system_label": SYSTEM_LABELS[display["system"]],
+            "stylesheet": standalone_css(),
+        }, request=request)
+    else:
+        tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
+        body = json.dumps({
+            "id": str(article.id),
+            "created": article.created.isoformat(),
+            "text": article.text,
+            "options": {name: display[name] for name in OPTION_NAMES},
+            "picks": article.picks,
+            "tokens": [token_dict(token) for token in tokens],
+        }, ensure_ascii=False, indent=1)
+    if fmt != "json" and not body.endswith("\n"):
+        body += "\n"
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"fastpron-{str(article.id)[:8]}-{display['system']}.{suffix}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if fmt == "html":
+        # The saved page carries its own style sheet and no script at all.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@functools.cache
+def standalone_css() -> str:
+    """The page's ruby and print style sheet, to embed in the downloaded HTML."""
+    with open(finders.find("article_pronunciation/ruby.css"), encoding="utf-8") as f:
+        return f.read()
+
+

@@ -1,0 +1,119 @@
+"""The user dictionary: entries that sit on top of lexicon_data/, and its revision."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fastpron import System
+from fastpron.annotator import MAX_KEY_LENGTH, BaseAnnotator
+
+READING_SEPARATORS = re.compile(r"[,;、，；\n]+")
+
+
+class _Checker(BaseAnnotator):
+    """fastpron's own validation of user entries, with no lexicon behind it."""
+
+    def _user_dictionary_changed(self):
+        pass
+
+
+def split_readings(text: str) -> list[str]:
+    """'tâi-uân, tai5-uan5' -> ['tâi-uân', 'tai5-uan5'] (separated by commas, semicolons or lines)."""
+    return [part.strip() for part in READING_SEPARATORS.split(text or "") if part.strip()]
+
+
+def check_entry(key: str, readings: list[str]) -> None:
+    """Raise ValueError with fastpron's message if the entry is not valid.
+
+    Beyond fastpron's own checks, every syllable must render in every
+    system: add_word takes any letters (xyz), which the renderers refuse.
+    """
+    checker = _Checker()
+    if not readings:
+        checker.remove_word(key)
+        return
+    checker.add_word(key, *readings)
+    for reading, numbered in zip(readings, checker.user_dictionary[key]):
+        for system in System:
+            try:
+                checker.render_reading(numbered, system=system)
+            except ValueError as err:
+                raise ValueError(f"bad reading for {key!r}: {reading!r}: {err}") from None
+
+
+class UserEntry(models.Model):
+    """One word of the user dictionary: its readings, or a hidden lexicon word.
+
+    Readings are Tâi-lô, marked (tâi-uân) or numbered (tai5-uan5), one
+    syllable per character; the first one is preferred.  An entry with
+    `hidden` set removes the word from the lexicon instead.
+    """
+
+    key = models.CharField(_("word"), max_length=MAX_KEY_LENGTH, unique=True,
+                           help_text=_("Han characters (or any text without spaces), for example 台灣."))
+    readings = models.TextField(_("readings"), blank=True,
+                                help_text=_("Tâi-lô, marked (tâi-uân) or numbered (tai5-uan5), one syllable "
+                                            "per character; several readings separated by commas, the "
+                                            "preferred one first."))
+    hidden = models.BooleanField(_("hide from the lexicon"), default=False,
+                                 help_text=_("Remove this word from the lexicon instead of giving it readings."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("user dictionary entry")
+        verbose_name_plural = _("user dictionary entries")
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def reading_list(self) -> list[str]:
+        return [] if self.hidden else split_readings(self.readings)
+
+    def clean(self):
+        super().clean()
+        self.key = (self.key or "").strip()
+        readings = split_readings(self.readings)
+        if self.hidden:
+            if readings:
+                raise ValidationError({"readings": _("A hidden word has no readings; clear them or "
+                                                     "untick “hide from the lexicon”.")})
+        elif not readings:
+            raise ValidationError({"readings": _("Give at least one reading, or tick “hide from the lexicon”.")})
+        try:
+            check_entry(self.key, [] if self.hidden else readings)
+        except (ValueError, TypeError) as err:
+            raise ValidationError({"readings" if readings else "key": str(err)}) from None
+        self.readings = ", ".join(readings)
+
+
+class DictionaryState(models.Model):
+    """A single row whose revision changes with every user-dictionary edit.
+
+    Each process compares it with the revision it last loaded (one indexed
+    read per request) and rebuilds its small overlay only when it differs.
+    A random UUID rather than a counter, so that no two states ever share one.
+    """
+
+    revision = models.UUIDField(default=uuid.uuid4)
+    changed = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dictionary state")
+
+    @classmethod
+    def bump(cls) -> uuid.UUID:
+        revision = uuid.uuid4()
+        cls.objects.update_or_create(pk=1, defaults={"revision": revision})
+        return revision
+
+    @classmethod
+    def current(cls) -> uuid.UUID | None:
+        return cls.objects.filter(pk=1).values_list("revision", flat=True).first()
