@@ -28,6 +28,8 @@ cdef struct LexView:
     const uint32_t* records  # per key: header word, then per reading: flags, weight, syllable ids
     const Slot* slots
     RootCell* root           # 65,536 cells, built on load
+    uint64_t* filter         # one bit per (parent, code point) hash: 0 means no such slot
+    uint64_t filter_mask     # bits in the filter - 1
     uint64_t mask            # n_slots - 1
     uint32_t n_entries
     uint32_t max_key_len

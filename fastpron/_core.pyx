@@ -83,17 +83,27 @@ cdef inline bint is_han(Py_UCS4 cp) noexcept nogil:
             or (0x20000 <= cp <= 0x323AF) or cp == 0x3007)
 
 
+cdef inline bint filter_has(const LexView* lex, uint64_t h) noexcept nogil:
+    """False when no slot has this hash: most pairs across word boundaries.
+    Uses the high half of the hash; the slot index uses the low bits."""
+    cdef uint64_t bit = (h >> 32) & lex.filter_mask
+    return (lex.filter[bit >> 6] >> (bit & 63)) & 1
+
+
 cdef inline bint find(const LexView* lex, uint32_t parent, Py_UCS4 cp,
                       uint32_t* entry, int32_t* cost) noexcept nogil:
     """The key `parent` + cp: its Slot.entry and cost.  False if there is none."""
     cdef uint32_t code_point = <uint32_t>cp
     cdef const Slot* slot
-    cdef uint64_t at
+    cdef uint64_t at, h
     if parent == NO_PARENT and code_point < BMP_SIZE:
         entry[0] = lex.root[code_point].entry
         cost[0] = lex.root[code_point].cost
         return entry[0] != 0
-    at = slot_hash(parent, code_point) & lex.mask
+    h = slot_hash(parent, code_point)
+    if not filter_has(lex, h):
+        return False
+    at = h & lex.mask
     while True:
         slot = &lex.slots[at]
         if slot.entry == 0:
@@ -109,10 +119,13 @@ cdef inline void prefetch_second(const LexView* lex, Py_UCS4 first, Py_UCS4 seco
     """Start loading the slot of the two-character key first+second: the
     segmenter will want it one position later, and it is rarely in cache."""
     cdef uint32_t entry
+    cdef uint64_t h
     if <uint32_t>first < BMP_SIZE:
         entry = lex.root[<uint32_t>first].entry
         if entry & SLOT_EXTENDS:
-            prefetch(&lex.slots[slot_hash((entry & SLOT_INDEX) - 1, <uint32_t>second) & lex.mask])
+            h = slot_hash((entry & SLOT_INDEX) - 1, <uint32_t>second)
+            prefetch(&lex.filter[((h >> 32) & lex.filter_mask) >> 6])
+            prefetch(&lex.slots[h & lex.mask])
 
 
 # ---------------------------------------------------------------- buffers
@@ -406,6 +419,7 @@ cdef class CompiledLexicon:
     def __cinit__(self, bytes data not None, str origin="lexicon"):
         self.buffer = NULL
         self.view.root = NULL
+        self.view.filter = NULL
         self.view.n_entries = 0
         self.origin = origin
         header = _lexicon.read_header(data, origin)
@@ -435,15 +449,22 @@ cdef class CompiledLexicon:
         self.view.max_key_len = header.max_key_len
         self.n_record_words = header.n_record_words
         self._validate(header)
-        # One-character keys of the BMP are found by code point, without hashing.
+        # One-character keys of the BMP are found by code point, without hashing;
+        # the filter has 8 bits a slot, so it stays in cache and is rarely wrong.
         self.view.root = <RootCell*>calloc(BMP_SIZE, sizeof(RootCell))
-        if self.view.root == NULL:
+        self.view.filter_mask = (self.view.mask + 1) * 8 - 1
+        self.view.filter = <uint64_t*>calloc((self.view.filter_mask + 1) // 64 + 1, sizeof(uint64_t))
+        if self.view.root == NULL or self.view.filter == NULL:
             raise MemoryError()
-        cdef uint64_t k
+        cdef uint64_t k, bit
         cdef const Slot* slot
         for k in range(self.view.mask + 1):
             slot = &self.view.slots[k]
-            if slot.entry != 0 and slot.parent == NO_PARENT and slot.code_point < BMP_SIZE:
+            if slot.entry == 0:
+                continue
+            bit = (slot_hash(slot.parent, slot.code_point) >> 32) & self.view.filter_mask
+            self.view.filter[bit >> 6] |= (<uint64_t>1) << (bit & 63)
+            if slot.parent == NO_PARENT and slot.code_point < BMP_SIZE:
                 self.view.root[slot.code_point].entry = slot.entry
                 self.view.root[slot.code_point].cost = slot.cost
 
@@ -508,6 +529,7 @@ cdef class CompiledLexicon:
     def __dealloc__(self):
         free(self.buffer)
         free(self.view.root)
+        free(self.view.filter)
 
     @property
     def n_entries(self):
