@@ -25,14 +25,16 @@ for arg in "$@"; do
     esac
 done
 STEP_TOTAL=11
+# The interpreter of .venv: Debian's, which every user may run (a pyenv one under /root is not).
+PYTHON=${PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || command -v python3 )}
 PACKAGES=(build-essential python3 python3-venv python3-dev git nginx ca-certificates)
 
 check_machine() {
     [ "$(id -u)" = 0 ] || { warn "run as root (sudo deploy/install.sh)"; return 1; }
     command -v apt-get >/dev/null || { warn "this script is for Debian (apt-get not found)"; return 1; }
-    python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
-        || { warn "Python 3.10 or newer is needed, found $(python3 --version 2>&1)"; return 1; }
-    say "root, Debian, $(python3 --version), project at $ROOT"
+    "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
+        || { warn "Python 3.10 or newer is needed, found $("$PYTHON" --version 2>&1) ($PYTHON)"; return 1; }
+    say "root, Debian, $("$PYTHON" --version) ($PYTHON), project at $ROOT"
 }
 
 install_packages() {
@@ -105,9 +107,14 @@ users_and_folders() {
 }
 
 project_venv() {
-    [ -x "$PY" ] || python3 -m venv "$VENV"
+    [ -x "$PY" ] || "$PYTHON" -m venv "$VENV"
     "$PY" -m pip install --quiet --upgrade pip setuptools wheel "Cython>=3"
     "$PY" -m pip install --quiet --no-build-isolation -e "$ROOT[web]"
+    if ! as_app "$PY" -c 'import django, gunicorn' 2>/dev/null; then
+        warn "user $FASTPRON_USER cannot run $PY (its interpreter is $(readlink -f "$PY"), in a private folder?)."
+        warn "Remove $VENV and run again with Debian's Python (PYTHON=/usr/bin/python3), or set FASTPRON_USER=root."
+        return 1
+    fi
     say "$("$PY" --version) in $VENV; $("$VENV/bin/gunicorn" --version)"
 }
 
@@ -176,4 +183,5 @@ step "安裝 Nginx 網站設定 install the Nginx site" nginx_configure
 step "啟動服務 start the services" start_services
 step "部署自我檢查 deployment self-check" as_app "$PY" "$ROOT/deploy/selfcheck.py"
 say ""
-say "建置完成 done: http://$(printf '%s' "$FASTPRON_SERVER_NAME" | cut -d' ' -f1)/article_pronunciation/input/"
+PORT_PART=$(printf '%s' "${FASTPRON_LISTEN%% *}" | sed -n 's/.*:\([0-9][0-9]*\)$/:\1/p' | sed 's/^:80$//')
+say "建置完成 done: http://${FASTPRON_SERVER_NAME%% *}$PORT_PART/article_pronunciation/input/"

@@ -102,7 +102,7 @@ gunicorn_log_tail() {
 
 # Wait until a master has $GUNICORN_WORKERS (or at least one) workers and the socket exists.
 gunicorn_wait_ready() {
-    local master=$1 want=${GUNICORN_WORKERS:-1} i n
+    local master=$1 want=${GUNICORN_WORKERS:-${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}} i n
     for i in $(seq 1 150); do
         kill -0 "$master" 2>/dev/null || { gunicorn_log_tail; return 1; }
         n=$(gunicorn_workers "$master" | wc -l)
@@ -152,7 +152,7 @@ gunicorn_reload() {
     for _ in $(seq 1 300); do           # until no old worker is left (graceful_timeout is 30 s)
         new=$(gunicorn_workers "$pid" | sort)
         if [ -z "$(comm -12 <(printf '%s\n' "$old") <(printf '%s\n' "$new") | grep .)" ] \
-           && [ "$(printf '%s\n' "$new" | grep -c .)" -ge "${GUNICORN_WORKERS:-1}" ]; then
+           && [ "$(printf '%s\n' "$new" | grep -c .)" -ge "${GUNICORN_WORKERS:-${WEB_CONCURRENCY:-$((2 * $(nproc) + 1))}}" ]; then
             say "Gunicorn reloaded (HUP): master $pid, workers $(printf '%s ' $new)"
             return 0
         fi
