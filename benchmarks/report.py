@@ -6,7 +6,8 @@ RESULTS_JSON is what ``make bench`` writes (``pytest benchmarks
 --benchmark-json=...``; default .benchmarks/latest.json).  Every ratio divides
 two figures from that one run, on the same input.  Throughput is UTF-8 input
 bytes over the best round (the round least disturbed by other work on the
-machine); start-up is the median of the rounds; the web figures are wrk's.
+machine; single-threaded calls are timed in process CPU time, threads in wall
+time); start-up is the median of the rounds; the web figures are wrk's.
 The output is Markdown, so the same text goes to the terminal and to the
 README's "Performance" section; --output also writes it to a file.
 """
@@ -154,6 +155,8 @@ def startup_rows(r: Results) -> list[tuple]:
             continue
         label = (bench or {"extra_info": memory})["extra_info"]["label"]
         first = f"{1000 * statistics.median(bench['extra_info']['seconds']):.0f}" if bench else "—"
+        cpu = (f"{1000 * statistics.median(bench['extra_info']['cpu_seconds']):.0f}"
+               if bench and "cpu_seconds" in bench["extra_info"] else "—")
         imported = f"{1000 * statistics.median(bench['extra_info']['import_seconds']):.0f}" if bench else "—"
         process = f"{1000 * bench['stats']['median']:.0f}" if bench else "—"
         if memory:
@@ -162,7 +165,7 @@ def startup_rows(r: Results) -> list[tuple]:
             mem_corpus = f"{(memory['rss_corpus'] - memory['rss_before']) / MIB:.1f}" if "rss_corpus" in memory else "—"
         else:
             mem_import = mem_first = mem_corpus = "—"
-        rows.append((label, first, imported, process, mem_import, mem_first, mem_corpus))
+        rows.append((label, first, cpu, imported, process, mem_import, mem_first, mem_corpus))
     return rows
 
 
@@ -193,7 +196,8 @@ def render(data: dict) -> str:
     out.append("")
     out.append(table(("figure", "measured", "target", "met"), targets(r), "lrrr"))
     out.append("")
-    out.append("Throughput, UTF-8 input bytes per second (MB = 10⁶ bytes):")
+    out.append("Throughput, UTF-8 input bytes per second (MB = 10⁶ bytes; one thread: per CPU second of the "
+               "process; threads: per wall-clock second):")
     out.append("")
     out.append(table(("input", "what", "MB/s (best round)", "MB/s (median)", "best round, ms", "rounds"),
                      throughput_rows(r), "llrrrr"))
@@ -202,9 +206,9 @@ def render(data: dict) -> str:
         out.append("")
         out.append("Fresh process (medians; memory is VmRSS added to a bare interpreter, MiB):")
         out.append("")
-        out.append(table(("library", "import → first result, ms", "import alone, ms", "whole process, ms",
-                          "RSS after import", "RSS after first result", "RSS after the corpus"), rows,
-                         "lrrrrrr"))
+        out.append(table(("library", "import → first result, ms", "of it CPU, ms", "import alone, ms",
+                          "whole process, ms", "RSS after import", "RSS after first result",
+                          "RSS after the corpus"), rows, "lrrrrrrr"))
     rows = web_rows(r)
     if rows:
         out.append("")

@@ -51,6 +51,7 @@ def test_startup(benchmark, library):
     runs = runs[1:]                                     # the warm-up round
     benchmark.extra_info.update(label=LABELS[library], library=library,
                                 seconds=[r["seconds"] for r in runs],
+                                cpu_seconds=[r["cpu_seconds"] for r in runs],
                                 import_seconds=[r["import_seconds"] for r in runs])
 
 
