@@ -61,6 +61,7 @@ cdef struct TableView:
     Py_UCS4 separator        # between the syllables of a word; 0 for none
     Py_UCS4 max_char         # the largest code point in the pool
     Py_UCS4* max_chars       # the largest code point of each string
+    uint8_t* syllable_flags  # per syllable: FLAG_NEUTRAL, FLAG_SUFFIX_A (options.py)
 
 ctypedef void (*Writer)(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
                         const TableView* table, int options, TextBuffer* out) noexcept nogil

@@ -36,7 +36,11 @@ cdef extern from *:
 cdef enum:
     PREFETCH_DISTANCE = 3   # characters ahead: about one memory latency of segmenter work
     BMP_SIZE = 0x10000
-    VARIANTS = 4            # strings per syllable in a RenderTable: bit 0 capital, bit 1 sandhi
+    VARIANTS = 6            # strings per syllable in a RenderTable (options.variant_index)
+    FORM_SPOKEN = 1         # the sandhi form
+    FORM_BEFORE_A = 2       # the sandhi form before the suffix 仔 á
+    FLAG_NEUTRAL = 1        # RenderTable syllable flags
+    FLAG_SUFFIX_A = 2
 
 # Slot.entry: record offset + 1 in the low bits, flags in the high ones (lexicon.py: SLOT_*).
 cdef enum:
@@ -543,15 +547,16 @@ cdef Py_ssize_t _aligned(Py_ssize_t pos):
 # ---------------------------------------------------------------- rendering tables
 
 cdef class RenderTable:
-    """Rendered text of every syllable id, VARIANTS strings each (capital x sandhi).
+    """Rendered text of every syllable id, VARIANTS strings each, and its flags.
 
-    Built once per set of output options by fastpron/annotator.py, from the
-    rules in fastpron/systems.py; afterwards output is a table look-up.
+    Built once per set of output options by fastpron/annotator.py, from
+    fastpron/options.py (rendered_strings, syllable_flags); afterwards output
+    is a table look-up.
     """
 
-    def __cinit__(self, list strings not None, str syllable_separator not None):
-        if len(strings) % VARIANTS:
-            raise ValueError("a RenderTable needs 4 strings per syllable")
+    def __cinit__(self, list strings not None, str syllable_separator not None, bytes flags not None):
+        if len(strings) % VARIANTS or len(flags) * VARIANTS != len(strings):
+            raise ValueError(f"a RenderTable needs {VARIANTS} strings and one flag byte per syllable")
         if len(syllable_separator) > 1:
             raise ValueError("the syllable separator is one character or none")
         self.strings = strings
@@ -561,9 +566,11 @@ cdef class RenderTable:
         self.view.n_strings = len(strings)
         self.view.pool = NULL
         self.view.max_chars = NULL
+        self.view.syllable_flags = <uint8_t*>malloc(len(flags) + 1)
         self.view.offsets = <Py_ssize_t*>malloc((self.view.n_strings + 1) * sizeof(Py_ssize_t))
-        if self.view.offsets == NULL:
+        if self.view.offsets == NULL or self.view.syllable_flags == NULL:
             raise MemoryError()
+        memcpy(self.view.syllable_flags, <const char*>flags, len(flags))
         cdef Py_ssize_t total = 0, k, c
         for k in range(self.view.n_strings):
             self.view.offsets[k] = total
@@ -588,6 +595,7 @@ cdef class RenderTable:
         free(self.view.pool)
         free(self.view.offsets)
         free(self.view.max_chars)
+        free(self.view.syllable_flags)
 
     @property
     def n_syllables(self):
@@ -610,30 +618,32 @@ cdef inline uint32_t syllable_id(const CToken* token, Py_ssize_t k) noexcept nog
     return token_reading(token)[2 + k]
 
 
-cdef inline bint is_neutral(const TableView* table, uint32_t sid) noexcept nogil:
-    """A neutral-tone syllable renders with a leading '-' ("--ah")."""
+cdef inline bint hyphenated(const TableView* table, uint32_t sid) noexcept nogil:
+    """Does the syllable render with a leading '-' ("--ah"), so no separator goes before it?"""
     cdef Py_ssize_t at = table.offsets[sid * VARIANTS]
     return table.offsets[sid * VARIANTS + 1] > at and table.pool[at] == 0x2D
 
 
-cdef inline bint takes_sandhi(const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t,
-                              Py_ssize_t k, const TableView* table) noexcept nogil:
-    """Is syllable k of token t followed, in the same tone group, by a syllable
-    that is not neutral?  Groups end at any non-reading token."""
+cdef inline int spoken_form(const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t,
+                            Py_ssize_t k, const TableView* table) noexcept nogil:
+    """Which form syllable k of token t takes with sandhi on: 0 (citation) when
+    it ends its tone group, FORM_BEFORE_A before the suffix á, else FORM_SPOKEN.
+    A group ends before any non-reading token and before a neutral tone."""
     cdef const CToken* token = &tokens[t]
-    cdef const CToken* following
+    cdef uint32_t following
     if k + 1 < token.end - token.start:
-        return not is_neutral(table, syllable_id(token, k + 1))
-    if t + 1 >= n_tokens:
-        return False
-    following = &tokens[t + 1]
-    if following.kind != KIND_CHAR and following.kind != KIND_WORD:
-        return False
-    return not is_neutral(table, syllable_id(following, 0))
+        following = syllable_id(token, k + 1)
+    elif t + 1 < n_tokens and (tokens[t + 1].kind == KIND_CHAR or tokens[t + 1].kind == KIND_WORD):
+        following = syllable_id(&tokens[t + 1], 0)
+    else:
+        return 0
+    if table.syllable_flags[following] & FLAG_NEUTRAL:
+        return 0
+    return FORM_BEFORE_A if table.syllable_flags[following] & FLAG_SUFFIX_A else FORM_SPOKEN
 
 
-cdef inline Py_ssize_t variant_index(uint32_t sid, bint capital, bint sandhi) noexcept nogil:
-    return sid * VARIANTS + (1 if capital else 0) + (2 if sandhi else 0)
+cdef inline Py_ssize_t variant_index(uint32_t sid, bint capital, int form) noexcept nogil:
+    return sid * VARIANTS + 2 * form + (1 if capital else 0)
 
 
 cdef inline void put_syllable(TextBuffer* out, const TableView* table, Py_ssize_t index) noexcept nogil:
@@ -696,7 +706,8 @@ cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void*
     cdef Py_UCS4 cp, last, mapped
     cdef uint32_t sid, flags
     cdef bint sentence_start = (options & OPT_CAPITALIZE) != 0
-    cdef bint capital, sandhi, previous_is_reading = False
+    cdef bint capital, previous_is_reading = False
+    cdef int form
     for t in range(n_tokens):
         token = &tokens[t]
         if t + 8 < n_tokens and tokens[t + 8].record != NULL:
@@ -731,11 +742,11 @@ cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void*
             flags = token_reading(token)[0]
             for k in range(token.end - token.start):
                 sid = syllable_id(token, k)
-                if k > 0 and table.separator and not is_neutral(table, sid):
+                if k > 0 and table.separator and not hyphenated(table, sid):
                     text_putc(out, table.separator)
                 capital = k == 0 and (sentence_start or (flags & READING_CAPITAL) != 0)
-                sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens, n_tokens, t, k, table)
-                put_syllable(out, table, variant_index(sid, capital, sandhi))
+                form = spoken_form(tokens, n_tokens, t, k, table) if options & OPT_SANDHI else 0
+                put_syllable(out, table, variant_index(sid, capital, form))
         sentence_start = False
         previous_is_reading = True
 
@@ -767,7 +778,8 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
     cdef Py_ssize_t t, k, c
     cdef const CToken* token
     cdef uint32_t flags
-    cdef bint capital, sandhi
+    cdef bint capital
+    cdef int form
     for t in range(n_tokens):
         token = &tokens[t]
         if t + 8 < n_tokens and tokens[t + 8].record != NULL:
@@ -792,9 +804,9 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
             put_escaped(out, PyUnicode_READ(kind, data, token.start + k))
             text_ascii(out, b"<rp>(</rp><rt>")
             capital = k == 0 and (flags & READING_CAPITAL) != 0
-            sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens, n_tokens, t, k, table)
+            form = spoken_form(tokens, n_tokens, t, k, table) if options & OPT_SANDHI else 0
             # Rendered syllables hold no HTML-special character (RenderTable checks).
-            put_syllable(out, table, variant_index(syllable_id(token, k), capital, sandhi))
+            put_syllable(out, table, variant_index(syllable_id(token, k), capital, form))
             text_ascii(out, b"</rt><rp>)</rp></ruby>")
         text_ascii(out, b"</span>")
 
@@ -930,7 +942,8 @@ cdef class Core:
         cdef const uint32_t* reading
         cdef list result = [], strings = table.strings, syllables
         cdef str separator = table.syllable_separator
-        cdef bint capital, sandhi
+        cdef bint capital
+        cdef int form
         self._check_table(table, overlay)
         try:
             self._segment(text, base, overlay, &tokens, picks)
@@ -945,8 +958,8 @@ cdef class Core:
                 syllables = []
                 for k in range(length):
                     capital = k == 0 and (flags & READING_CAPITAL) != 0
-                    sandhi = (options & OPT_SANDHI) != 0 and takes_sandhi(tokens.items, tokens.length, t, k, &table.view)
-                    syllables.append(strings[variant_index(syllable_id(token, k), capital, sandhi)])
+                    form = spoken_form(tokens.items, tokens.length, t, k, &table.view) if options & OPT_SANDHI else 0
+                    syllables.append(strings[variant_index(syllable_id(token, k), capital, form)])
                 alternatives = []
                 for r in range(record_readings(token.record)):
                     if r != <uint32_t>token.choice:
@@ -993,6 +1006,5 @@ cdef str _join_reading(const uint32_t* reading, Py_ssize_t length, list strings,
     cdef list syllables = []
     cdef Py_ssize_t k
     for k in range(length):
-        syllables.append(strings[variant_index(reading[2 + k], k == 0 and (reading[0] & READING_CAPITAL) != 0,
-                                               False)])
+        syllables.append(strings[variant_index(reading[2 + k], k == 0 and (reading[0] & READING_CAPITAL) != 0, 0)])
     return _join(syllables, separator)

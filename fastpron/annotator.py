@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from . import lexicon as _lexicon
 from .lexicon import Entry, LexiconError, make_reading
-from .options import Options, rendered_strings, syllable_separator
+from .options import Options, rendered_strings, syllable_flags, syllable_separator, variant_index
 from .syllable import SyllableError, parse_reading
 
 # Bit flags understood by the core's writers (see _core.pyx: OPT_*).
@@ -63,7 +63,7 @@ class BaseAnnotator:
         chosen = self._options(options)
         syllables = parse_reading(numbered)
         strings = rendered_strings([s.lower() for s in syllables], chosen)
-        parts = [strings[4 * k + (1 if k == 0 and numbered.lstrip("-")[:1].isupper() else 0)]
+        parts = [strings[variant_index(k, k == 0 and numbered.lstrip("-")[:1].isupper())]
                  for k in range(len(syllables))]
         return join_rendered(parts, syllable_separator(chosen.system))
 
@@ -154,7 +154,8 @@ class Annotator(BaseAnnotator):
         table = self._tables.get(key)
         if table is None:
             table = self._core_module.RenderTable(rendered_strings(syllables, options),
-                                                  syllable_separator(options.system))
+                                                  syllable_separator(options.system),
+                                                  syllable_flags(syllables, options))
             self._tables[key] = table
         return table
 

@@ -2,9 +2,11 @@
 
 Both the Cython core and the pure-Python reference render a syllable by
 looking it up in the list that `rendered_strings` builds: for syllable id i,
-entries 4i .. 4i+3 are (citation, citation capitalised, sandhi form, sandhi
-form capitalised).  Choosing a system or tone style therefore costs nothing
-per character.
+entries VARIANTS*i .. VARIANTS*i+5 are the citation form, the spoken (sandhi)
+form, and the spoken form before the suffix 仔 á, each plain then
+capitalised.  Choosing a system or tone style therefore costs nothing per
+character.  `syllable_flags` says which syllables are neutral-tone or the
+suffix á, which decides the sandhi of the syllable before them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ from .syllable import alternants
 from .systems import (Dialect, System, ToneStyle, capitalize, parse_dialect, parse_system,
                       parse_tones, render, sandhi_syllable)
 
-__all__ = ["Options", "Sandhi", "Punctuation", "rendered_strings", "syllable_separator"]
+__all__ = ["Options", "Sandhi", "Punctuation", "rendered_strings", "syllable_flags", "syllable_separator",
+           "VARIANTS", "variant_index"]
+
+VARIANTS = 6                 # strings per syllable: (citation, spoken, spoken before á) x (plain, capital)
+SPOKEN, SPOKEN_BEFORE_A = 1, 2
+FLAG_NEUTRAL, FLAG_SUFFIX_A = 1, 2
+
+
+def variant_index(syllable_id: int, capital: bool = False, form: int = 0) -> int:
+    """Where a syllable's string sits in `rendered_strings`; form 0 citation, 1 spoken, 2 before á."""
+    return syllable_id * VARIANTS + 2 * form + (1 if capital else 0)
 
 
 class Sandhi(str, enum.Enum):
@@ -87,14 +99,29 @@ def parse_dialect_option(value) -> Dialect | None:
     return parse_dialect(value)
 
 
+def _dialect_side(options: Options) -> int:
+    return {None: 2, Dialect.SOUTH: 0, Dialect.NORTH: 1}[options.dialect]
+
+
 def rendered_strings(syllables: list[str], options: Options) -> list[str]:
-    """Four strings per syllable: citation, capitalised, sandhi, sandhi capitalised."""
-    pick = {None: 2, Dialect.SOUTH: 0, Dialect.NORTH: 1}[options.dialect]
+    """VARIANTS strings per syllable, in the order `variant_index` gives."""
+    pick = _dialect_side(options)
     sandhi_dialect = options.dialect or Dialect.SOUTH     # 5 -> 7, the common rule
     strings = []
     for syllable in syllables:
         plain = alternants(syllable)[pick]
-        citation = render(plain, options.system, options.tones)
-        spoken = render(sandhi_syllable(plain, sandhi_dialect), options.system, options.tones)
-        strings += [citation, capitalize(citation, options.system), spoken, capitalize(spoken, options.system)]
+        for form in (plain, sandhi_syllable(plain, sandhi_dialect),
+                     sandhi_syllable(plain, sandhi_dialect, before_a=True)):
+            text = render(form, options.system, options.tones)
+            strings += [text, capitalize(text, options.system)]
     return strings
+
+
+def syllable_flags(syllables: list[str], options: Options) -> bytes:
+    """Per syllable: FLAG_NEUTRAL for a neutral tone, FLAG_SUFFIX_A for the suffix á (a2)."""
+    pick = _dialect_side(options)
+    flags = bytearray()
+    for syllable in syllables:
+        plain = alternants(syllable)[pick].lower()
+        flags.append((FLAG_NEUTRAL if plain.startswith("--") else 0) | (FLAG_SUFFIX_A if plain == "a2" else 0))
+    return bytes(flags)

@@ -14,7 +14,8 @@ import pathlib
 from . import lexicon as _lexicon
 from .annotator import BaseAnnotator, join_rendered
 from .lexicon import Entry
-from .options import Options, Punctuation, Sandhi, rendered_strings, syllable_separator
+from .options import (FLAG_NEUTRAL, FLAG_SUFFIX_A, SPOKEN, SPOKEN_BEFORE_A, Options, Punctuation, Sandhi,
+                      rendered_strings, syllable_flags, syllable_separator, variant_index)
 
 KIND_OTHER, KIND_CHAR, KIND_WORD, KIND_UNKNOWN = "other", "char", "word", "unknown"
 
@@ -179,70 +180,72 @@ class ReferenceAnnotator(BaseAnnotator):
 
     # -- rendering --------------------------------------------------------------
 
-    def _rendered(self, options: Options) -> list[str]:
+    def _rendered(self, options: Options) -> tuple[list[str], bytes]:
         key = options.table_key + (len(self.syllables),)
         if key not in self._strings:
-            self._strings[key] = rendered_strings(self.syllables, options)
+            self._strings[key] = (rendered_strings(self.syllables, options), syllable_flags(self.syllables, options))
         return self._strings[key]
 
-    def _spoken_flags(self, segments, strings, options) -> list[list[bool]]:
-        """For each reading segment, which syllables take their sandhi form."""
-        def neutral(syllable):
-            return strings[4 * self._syllable_index[syllable]].startswith("-")
-
-        flags = []
+    def _spoken_forms(self, segments, flags, options) -> list[list[int]]:
+        """For each reading segment, the form each syllable takes: 0 citation,
+        SPOKEN, or SPOKEN_BEFORE_A; a tone group ends before a non-reading
+        segment and before a neutral tone."""
+        forms = []
         for t, seg in enumerate(segments):
             if seg.entry is None:
-                flags.append([])
+                forms.append([])
                 continue
             syllables = seg.reading.syllables
             row = []
             for k in range(len(syllables)):
-                if options.sandhi != Sandhi.AUTO:
-                    row.append(False)
-                elif k + 1 < len(syllables):
-                    row.append(not neutral(syllables[k + 1]))
-                else:
-                    following = segments[t + 1] if t + 1 < len(segments) else None
-                    row.append(following is not None and following.entry is not None
-                               and not neutral(following.reading.syllables[0]))
-            flags.append(row)
-        return flags
+                following = None
+                if k + 1 < len(syllables):
+                    following = syllables[k + 1]
+                elif t + 1 < len(segments) and segments[t + 1].entry is not None:
+                    following = segments[t + 1].reading.syllables[0]
+                if options.sandhi != Sandhi.AUTO or following is None:
+                    row.append(0)
+                    continue
+                following_flags = flags[self._syllable_index[following]]
+                row.append(0 if following_flags & FLAG_NEUTRAL
+                           else SPOKEN_BEFORE_A if following_flags & FLAG_SUFFIX_A else SPOKEN)
+            forms.append(row)
+        return forms
 
-    def _syllable_text(self, strings, syllable, capital, spoken):
-        return strings[4 * self._syllable_index[syllable] + (1 if capital else 0) + (2 if spoken else 0)]
+    def _syllable_text(self, strings, syllable, capital, form):
+        return strings[variant_index(self._syllable_index[syllable], capital, form)]
 
     def _annotate(self, text, options, picks):
-        strings = self._rendered(options)
+        strings, flags = self._rendered(options)
         separator = syllable_separator(options.system)
         segments = self.segment(text, picks)
-        spoken = self._spoken_flags(segments, strings, options)
+        spoken = self._spoken_forms(segments, flags, options)
         tokens = []
-        for seg, flags in zip(segments, spoken):
+        for seg, forms in zip(segments, spoken):
             surface = text[seg.start:seg.end]
             if seg.entry is None:
                 tokens.append(Token(surface, None, (), (), seg.kind, seg.start, seg.end))
                 continue
             chosen = seg.reading
             others = [r for n, r in enumerate(seg.entry.readings) if n != seg.choice]
-            syllables = [self._syllable_text(strings, s, k == 0 and chosen.capital, flags[k])
+            syllables = [self._syllable_text(strings, s, k == 0 and chosen.capital, forms[k])
                          for k, s in enumerate(chosen.syllables)]
-            alternatives = [join_rendered([self._syllable_text(strings, s, k == 0 and r.capital, False)
+            alternatives = [join_rendered([self._syllable_text(strings, s, k == 0 and r.capital, 0)
                                            for k, s in enumerate(r.syllables)], separator) for r in others]
             tokens.append(Token(surface, join_rendered(syllables, separator), syllables, alternatives,
                                 seg.kind, seg.start, seg.end, seg.choice))
         return tokens
 
     def _romanize(self, text, options, picks):
-        strings = self._rendered(options)
+        strings, flags = self._rendered(options)
         separator = syllable_separator(options.system)
         segments = self.segment(text, picks)
-        spoken = self._spoken_flags(segments, strings, options)
+        spoken = self._spoken_forms(segments, flags, options)
         out: list[str] = []
         sentence_start = options.capitalize
         previous_is_reading = False
         previous = None
-        for seg, flags in zip(segments, spoken):
+        for seg, forms in zip(segments, spoken):
             piece = text[seg.start:seg.end]
             if seg.kind == KIND_OTHER:
                 previous = seg
@@ -270,7 +273,7 @@ class ReferenceAnnotator(BaseAnnotator):
                 out.append(piece)
             else:
                 reading = seg.reading
-                parts = [self._syllable_text(strings, s, k == 0 and (sentence_start or reading.capital), flags[k])
+                parts = [self._syllable_text(strings, s, k == 0 and (sentence_start or reading.capital), forms[k])
                          for k, s in enumerate(reading.syllables)]
                 out.append(join_rendered(parts, separator))
             sentence_start = False
@@ -279,11 +282,11 @@ class ReferenceAnnotator(BaseAnnotator):
         return "".join(out)
 
     def _to_html(self, text, options, picks):
-        strings = self._rendered(options)
+        strings, flags = self._rendered(options)
         segments = self.segment(text, picks)
-        spoken = self._spoken_flags(segments, strings, options)
+        spoken = self._spoken_forms(segments, flags, options)
         out: list[str] = []
-        for seg, flags in zip(segments, spoken):
+        for seg, forms in zip(segments, spoken):
             piece = text[seg.start:seg.end]
             if seg.kind == KIND_OTHER:
                 out.append(escape_html(piece))
@@ -293,7 +296,7 @@ class ReferenceAnnotator(BaseAnnotator):
                 reading = seg.reading
                 rubies = "".join(
                     f"<ruby>{escape_html(ch)}<rp>(</rp><rt>"
-                    f"{escape_html(self._syllable_text(strings, s, k == 0 and reading.capital, flags[k]))}"
+                    f"{escape_html(self._syllable_text(strings, s, k == 0 and reading.capital, forms[k]))}"
                     f"</rt><rp>)</rp></ruby>"
                     for k, (ch, s) in enumerate(zip(piece, reading.syllables)))
                 css = "fp-word" if seg.kind == KIND_WORD else "fp-char"

@@ -510,18 +510,36 @@ def capitalize(rendered: str, system: System) -> str:
     return rendered
 
 
-def sandhi_syllable(syllable: str, dialect: Dialect = Dialect.SOUTH) -> str:
+# 仔前變調: before the suffix 仔 á, southern (Kaohsiung-type) speech departs
+# from the general rule for four tones; elsewhere the general rule holds.
+# Source: Lîm Hiàn-tông, "臺語連讀變調的特殊情形：仔前變調" (matters.news):
+# 3 goes high level (印仔 ìn-á), -h 4 high level (桌仔 toh-á), 7 stays mid
+# level (芋仔 ōo-á), -h 8 mid level (石仔 tsio̍h-á).  -p/-t/-k 8 becomes mid
+# short, which has no tone number of its own; it is written as the general 4.
+SANDHI_BEFORE_A = {3: 1, 7: 7}
+SANDHI_BEFORE_A_GLOTTAL = {4: 1, 8: 7}
+
+
+def sandhi_syllable(syllable: str, dialect: Dialect = Dialect.SOUTH, before_a: bool = False) -> str:
     """The spoken (變調) form of a syllable that is not last in its tone group.
+
+    `before_a`: the syllable stands before the suffix 仔 á (仔前變調, south only).
 
     >>> sandhi_syllable("tsiah8"), sandhi_syllable("ah4"), sandhi_syllable("lang5", Dialect.NORTH)
     ('tsiah3', 'ah2', 'lang3')
+    >>> sandhi_syllable("in3", before_a=True), sandhi_syllable("oo7", before_a=True)
+    ('in1', 'oo7')
     """
     dialect = parse_dialect(dialect)
     if "/" in syllable:
-        return "/".join(sandhi_syllable(side, dialect) for side in _sides(syllable))
+        return "/".join(sandhi_syllable(side, dialect, before_a) for side in _sides(syllable))
     neutral, letters, tone = split_numbered(syllable.strip().lower())
     if neutral:
         return syllable
+    if before_a and dialect == Dialect.SOUTH:
+        table = SANDHI_BEFORE_A_GLOTTAL if letters.endswith("h") else SANDHI_BEFORE_A
+        if tone in table:
+            return syllable.strip()[: -1] + str(table[tone])
     if tone == 5:
         new = SANDHI_5[dialect]
     elif letters.endswith("h") and tone in SANDHI_GLOTTAL:
