@@ -29,6 +29,32 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def _load_env_file():
+    """The site's settings file (FASTPRON_ENV_FILE, KEY=VALUE lines) into the environment.
+
+    Gunicorn runs this file again on HUP, so an edited setting reaches the new
+    workers with a graceful reload: no restart needed.
+    """
+    path = os.environ.get("FASTPRON_ENV_FILE")
+    if not path or not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            key, _, value = line.partition("=")
+            key = key.strip().removeprefix("export ").strip()
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            if key.isidentifier():
+                os.environ[key] = value
+
+
+_load_env_file()
 RUN_DIR = pathlib.Path(os.environ.get("FASTPRON_RUN_DIR", "/run/fastpron"))
 LOG_DIR = os.environ.get("FASTPRON_LOG_DIR", "")
 

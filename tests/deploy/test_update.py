@@ -12,13 +12,15 @@ import pytest
 from deploy_stack import Load, Stack, nginx_missing
 
 PROBE = '''
+import os
 VERSION = "{version}"
+SETTING = os.environ.get("PROBE_SETTING", "")      # read when a worker imports the site
 from webproject.wsgi import application as site
 
 
 def application(environ, start_response):
     def start(status, headers, exc_info=None):
-        return start_response(status, headers + [("X-Probe-Version", VERSION)], exc_info)
+        return start_response(status, headers + [("X-Probe-Version", VERSION), ("X-Probe-Setting", SETTING)], exc_info)
     return site(environ, start)
 '''
 
@@ -53,6 +55,8 @@ def test_update_script_under_load_loses_no_request(probed):
     master = probed.master_pid()
     before = probed.wait_workers(2)
     probed.probe.write_text(PROBE.format(version="2"))          # the new code on disk
+    with probed.env_file.open("a") as f:                         # and an edited setting
+        f.write('PROBE_SETTING="edited"\n')
     with Load(probed, threads=4, max_seconds=240, max_requests=100_000) as load:
         time.sleep(1)
         run = probed.script("update.sh", env={"FASTPRON_PULL": "0"}, timeout=240)
@@ -65,6 +69,8 @@ def test_update_script_under_load_loses_no_request(probed):
     assert probed.master_pid() == master                         # HUP: same master ...
     assert probed.wait_workers(2).isdisjoint(before)              # ... new workers
     assert version(probed) == "2"                                 # ... running the new code
+    r = probed.request("GET", "/article_pronunciation/input/")
+    assert r.header("X-Probe-Setting") == "edited"                # ... with the new settings
 
 
 def test_update_reports_the_failed_step(probed):
