@@ -107,7 +107,13 @@ def targets(r: Results) -> list[tuple[str, str, str, str]]:
     add("resident memory fastpron adds (import + lexicon, after the corpus)", added_mib(r.memory("fastpron")),
         ".1f", "≤ 30 MiB", lambda v: v <= 30, " MiB")
     value = ratio(r.rate("threads", "fastpron romanize, 2 threads"), r.rate("threads", "fastpron romanize, 1 thread"))
-    add("romanize, 2 threads ÷ 1 thread (bytes/s, ~20 MB input)", value, ".2f", "≥ 1.7", lambda v: v >= 1.7)
+    offered = ratio(r.rate("threads", "zlib.compress (yardstick), 2 threads"),
+                    r.rate("threads", "zlib.compress (yardstick), 1 thread"))
+    figure = "romanize, 2 threads ÷ 1 thread (bytes/s, ~20 MB input)"
+    if value is not None and offered is not None:
+        rows.append((figure, f"{value:.2f} (zlib, GIL-free: {offered:.2f})", "≥ 1.7", verdict(value >= 1.7)))
+    else:
+        add(figure, value, ".2f", "≥ 1.7", lambda v: v >= 1.7)
 
     api, trivial = r.web("annotate API"), r.web("trivial view")
     if api and trivial:
