@@ -182,7 +182,8 @@ def web_rows(r: Results) -> list[tuple]:
         if "requests_per_second" not in info:
             continue
         lat = info["latency_ms"]
-        rows.append((info["label"], info.get("request", ""), f"{info['requests_per_second']:.0f}",
+        label = info["label"] + ("" if info.get("behind_nginx", True) else " (Gunicorn alone: no Nginx)")
+        rows.append((label, info.get("request", ""), f"{info['requests_per_second']:.0f}",
                      f"{lat['p50']:.1f}", f"{lat['p99']:.1f}", info["errors"], info["requests"]))
     return rows
 
