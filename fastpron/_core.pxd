@@ -33,6 +33,9 @@ cdef struct LexView:
     uint64_t mask            # n_slots - 1
     uint32_t n_entries
     uint32_t max_key_len
+    uint32_t* canon          # BMP code point -> its standard form (variants), built on load
+    const uint32_t* astral_variants  # sorted (variant, standard) pairs above the BMP
+    Py_ssize_t n_astral_variants
 
 cdef struct CToken:
     Py_ssize_t start
@@ -72,6 +75,8 @@ cdef class CompiledLexicon:
     cdef readonly list syllables
     cdef readonly str origin
     cdef uint32_t n_record_words
+    cdef dict _variants
+    cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs)
     cdef _validate(self, header)
     cdef const uint32_t* record_of(self, str key)
 

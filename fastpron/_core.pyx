@@ -87,6 +87,26 @@ cdef inline bint is_han(Py_UCS4 cp) noexcept nogil:
             or (0x20000 <= cp <= 0x323AF) or cp == 0x3007)
 
 
+cdef inline Py_UCS4 standard_char(const LexView* lex, Py_UCS4 cp) noexcept nogil:
+    """The character the lexicon keys use for cp (臺 -> 台): look-ups go by it."""
+    cdef Py_ssize_t low = 0, high = lex.n_astral_variants, middle
+    if <uint32_t>cp < BMP_SIZE:
+        return lex.canon[<uint32_t>cp]
+    while low < high:
+        middle = (low + high) // 2
+        if lex.astral_variants[2 * middle] < <uint32_t>cp:
+            low = middle + 1
+        else:
+            high = middle
+    if low < lex.n_astral_variants and lex.astral_variants[2 * low] == <uint32_t>cp:
+        return lex.astral_variants[2 * low + 1]
+    return cp
+
+
+cdef inline Py_UCS4 key_char(const LexView* lex, const void* data, int kind, Py_ssize_t index) noexcept nogil:
+    return standard_char(lex, PyUnicode_READ(kind, data, index))
+
+
 cdef inline bint filter_has(const LexView* lex, uint64_t h) noexcept nogil:
     """False when no slot has this hash: most pairs across word boundaries.
     Uses the high half of the hash; the slot index uses the low bits."""
@@ -310,11 +330,11 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
             steps[filled].cost = INFINITE_COST
             filled += 1
         if i + PREFETCH_DISTANCE + 1 < n:
-            prefetch_second(base, PyUnicode_READ(kind, data, i + PREFETCH_DISTANCE),
-                            PyUnicode_READ(kind, data, i + PREFETCH_DISTANCE + 1))
+            prefetch_second(base, key_char(base, data, kind, i + PREFETCH_DISTANCE),
+                            key_char(base, data, kind, i + PREFETCH_DISTANCE + 1))
 
         have_single = False
-        cp = PyUnicode_READ(kind, data, i)
+        cp = key_char(base, data, kind, i)
         found_base = find(base, NO_PARENT, cp, &base_slot, &base_cost)
         found_overlay = overlay != NULL and find(overlay, NO_PARENT, cp, &overlay_slot, &overlay_cost)
         length = 1
@@ -340,7 +360,7 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                     reach = i + length
             if length >= max_len or i + length >= n:
                 break
-            cp = PyUnicode_READ(kind, data, i + length)
+            cp = key_char(base, data, kind, i + length)
             found_base = (found_base and (base_slot & SLOT_EXTENDS) != 0
                           and find(base, (base_slot & SLOT_INDEX) - 1, cp, &base_slot, &base_cost))
             found_overlay = (found_overlay and (overlay_slot & SLOT_EXTENDS) != 0
@@ -424,10 +444,14 @@ cdef class CompiledLexicon:
         self.buffer = NULL
         self.view.root = NULL
         self.view.filter = NULL
+        self.view.canon = NULL
+        self.view.astral_variants = NULL
+        self.view.n_astral_variants = 0
         self.view.n_entries = 0
         self.origin = origin
         header = _lexicon.read_header(data, origin)
         self.syllables = _lexicon.syllable_strings(data, header)
+        self._variants = _lexicon.variant_pairs(data, header)
         cdef Py_ssize_t size = len(data)
         self.buffer = <char*>malloc(size if size else 1)
         if self.buffer == NULL:
@@ -435,13 +459,15 @@ cdef class CompiledLexicon:
         memcpy(self.buffer, <const char*>data, size)
 
         # Section offsets, in the order lexicon.compile_entries writes them.
-        cdef Py_ssize_t records_at, slots_at
+        cdef Py_ssize_t records_at, slots_at, variants_at
         cdef Py_ssize_t pos = _lexicon.HEADER_SIZE
         pos = _aligned(pos + 4 * (header.n_syllables + 1) + _lexicon.syllable_blob_size(data, header))
         records_at = pos
         pos = _aligned(pos + header.n_record_words * 4)
         slots_at = pos
-        pos = pos + header.n_slots * _lexicon.SLOT_SIZE
+        pos = _aligned(pos + header.n_slots * _lexicon.SLOT_SIZE)
+        variants_at = pos
+        pos = pos + header.n_variants * 8
         if (pos > size or header.n_slots & (header.n_slots - 1) or header.n_slots <= header.n_entries
                 or header.n_record_words >= SLOT_INDEX):
             raise _lexicon.LexiconError(f"{origin}: section sizes do not add up; rebuild it "
@@ -455,6 +481,7 @@ cdef class CompiledLexicon:
         self._validate(header)
         # One-character keys of the BMP are found by code point, without hashing;
         # the filter has 8 bits a slot, so it stays in cache and is rarely wrong.
+        self._load_variants(<const uint32_t*>(self.buffer + variants_at), header.n_variants)
         self.view.root = <RootCell*>calloc(BMP_SIZE, sizeof(RootCell))
         self.view.filter_mask = (self.view.mask + 1) * 8 - 1
         self.view.filter = <uint64_t*>calloc((self.view.filter_mask + 1) // 64 + 1, sizeof(uint64_t))
@@ -471,6 +498,24 @@ cdef class CompiledLexicon:
             if slot.parent == NO_PARENT and slot.code_point < BMP_SIZE:
                 self.view.root[slot.code_point].entry = slot.entry
                 self.view.root[slot.code_point].cost = slot.cost
+
+    cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs):
+        """The BMP map (identity but for variants) and the sorted astral pairs."""
+        cdef Py_ssize_t k, n_astral = 0
+        self.view.canon = <uint32_t*>malloc(BMP_SIZE * sizeof(uint32_t))
+        if self.view.canon == NULL:
+            raise MemoryError()
+        for k in range(BMP_SIZE):
+            self.view.canon[k] = <uint32_t>k
+        for k in range(n_pairs):
+            if pairs[2 * k] > 0x10FFFF or pairs[2 * k + 1] > 0x10FFFF or (k and pairs[2 * k] <= pairs[2 * k - 2]):
+                raise _lexicon.LexiconError(f"{self.origin}: variant pair {k} is out of range or order")
+            if pairs[2 * k] < BMP_SIZE:
+                self.view.canon[pairs[2 * k]] = pairs[2 * k + 1]
+            elif n_astral == 0:
+                self.view.astral_variants = pairs + 2 * k    # sorted, so the astral ones come last
+                n_astral = n_pairs - k
+        self.view.n_astral_variants = n_astral
 
     cdef _validate(self, header):
         """Every offset in range: a corrupt file must fail here, not crash later."""
@@ -523,7 +568,7 @@ cdef class CompiledLexicon:
         if not key or len(key) > self.view.max_key_len:
             return NULL
         for ch in key:
-            if not find(&self.view, parent, ch, &slot_entry, &cost):
+            if not find(&self.view, parent, standard_char(&self.view, ch), &slot_entry, &cost):
                 return NULL
             parent = (slot_entry & SLOT_INDEX) - 1
         if not slot_entry & SLOT_HAS_READINGS:
@@ -534,10 +579,16 @@ cdef class CompiledLexicon:
         free(self.buffer)
         free(self.view.root)
         free(self.view.filter)
+        free(self.view.canon)
 
     @property
     def n_entries(self):
         return self.view.n_entries
+
+    @property
+    def variants(self):
+        """variant -> standard character, as compiled in."""
+        return dict(self._variants)
 
 
 cdef Py_ssize_t _aligned(Py_ssize_t pos):

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from . import lexicon as _lexicon
 from .lexicon import Entry, LexiconError, make_reading
 from .options import Options, rendered_strings, syllable_flags, syllable_separator, variant_index
+from .romanized import Romanized, convert_with_offsets
 from .syllable import SyllableError, parse_reading
 
 # Bit flags understood by the core's writers (see _core.pyx: OPT_*).
@@ -41,21 +42,35 @@ class BaseAnnotator:
         give it, in lexicon order (0 is the best, as `lookup` lists them);
         picks that match no token or no reading are ignored.
         """
-        return self._annotate(_check_text(text), self._options(options), _check_picks(picks))
+        text, chosen = _check_text(text), self._options(options)
+        if chosen.romanized is Romanized.CONVERT:
+            raise ValueError("romanized='convert' rewrites the text, so token texts and offsets would not match "
+                             "the input; use romanize() or to_html() to convert romanised words, or pass "
+                             "romanized='keep' to annotate()")
+        return self._annotate(text, chosen, _check_picks(picks))
 
     def romanize(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
         """`text` written in the chosen system: words hyphenated, punctuation kept."""
-        return self._romanize(_check_text(text), self._options(options), _check_picks(picks))
+        chosen, text, picks = self._options(options), _check_text(text), _check_picks(picks)
+        if chosen.romanized is Romanized.CONVERT:   # TL/POJ words first, then the Han text (fastpron.romanized)
+            converted = convert_with_offsets(text, chosen)
+            text, picks = converted.text, converted.map_picks(picks)
+        return self._romanize(text, chosen, picks)
 
     def to_html(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
         """`text` as HTML: each word or character a ``<span data-start>`` of ``<ruby>``, everything escaped."""
-        return self._to_html(_check_text(text), self._options(options), _check_picks(picks))
+        chosen, text, picks = self._options(options), _check_text(text), _check_picks(picks)
+        if chosen.romanized is not Romanized.CONVERT:
+            return self._to_html(text, chosen, picks)
+        converted = convert_with_offsets(text, chosen)     # data-start stays an offset into `text`
+        return converted.restore_html_offsets(self._to_html(converted.text, chosen, converted.map_picks(picks)))
 
     def lookup(self, key: str) -> list[str]:
         """Every reading of `key` in numbered Tâi-lô, best first; [] if unknown."""
-        key = _check_text(key)
-        if key in self._user:
-            return [r.numbered() for r in self._user[key].readings]
+        key = self._standard(_check_text(key))
+        user = {self._standard(k): entry for k, entry in self._user.items()}
+        if key in user:
+            return [r.numbered() for r in user[key].readings]
         return self._lookup_base(key)
 
     def render_reading(self, numbered: str, **options) -> str:
@@ -115,6 +130,10 @@ class BaseAnnotator:
 
     # -- helpers --------------------------------------------------------------
 
+    def _standard(self, key: str) -> str:
+        """`key` with variant characters in their standard form (臺 -> 台)."""
+        return key
+
     def _options(self, overrides: dict) -> Options:
         return self.options.replace(**overrides) if overrides else self.options
 
@@ -131,7 +150,8 @@ class Annotator(BaseAnnotator):
     Options (all keyword, all optional): system (tl, poj, tlpa, bp, tps, ipa,
     sni, tongiong), tones (marks, numbers, none), sandhi (none, auto), dialect
     (south, north), capitalize (romanize: capital at sentence starts),
-    punctuation (romanize: latin or keep).  Set them on the annotator, or per
+    punctuation (romanize: latin or keep), romanized (romanize/to_html: keep
+    or convert Tâi-lô/POJ words in the text).  Set them on the annotator, or per
     call.  `lexicon` names another lexicon TSV.
     """
 
@@ -180,12 +200,15 @@ class Annotator(BaseAnnotator):
     def _lookup_base(self, key):
         return self._core.lookup(key)
 
+    def _standard(self, key):
+        return _lexicon.canonical(key, self._core.base_lexicon.variants)
+
     def _user_dictionary_changed(self):
         if not self._user:
             self._core.overlay_lexicon = None
             return
         base = self._core.base_lexicon
-        data = _lexicon.compile_entries(self._user, base_syllables=base.syllables)
+        data = _lexicon.compile_entries(self._user, base_syllables=base.syllables, variants=base.variants)
         self._core.overlay_lexicon = self._core_module.CompiledLexicon(data, "user dictionary")
 
 

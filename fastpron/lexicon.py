@@ -4,7 +4,8 @@ The binary (``*.fpl``) is what the Cython core loads.  It is little-endian and
 laid out so that the core uses it in place, without parsing:
 
     header   magic, format version, SHA-256 of the source, section counts, CRC-32 of the body
-    body     syllable strings, records, hash slots (open addressing, linear probing)
+    body     syllable strings, records, hash slots (open addressing, linear probing),
+             variant pairs (code point -> code point)
 
 A record holds everything about one key, in 32-bit words, so rendering a
 token reads one place:
@@ -19,6 +20,11 @@ character and compares two integers, never a string.  Every proper prefix of
 a key has a record too (without readings), and a slot says whether longer
 keys extend it, so the core stops as soon as none does.  A slot also carries
 the key's segmentation cost and flags: one cache line per probe.
+
+Variant characters (臺 -> 台, simplified -> traditional) come from
+``variants.tsv`` beside the lexicon TSV.  Keys are stored in their standard
+form, and the core maps every input character the same way before looking it
+up, so 臺灣 finds 台灣 while the output keeps the characters as written.
 
 Costs for the segmenter are computed here, once, so the core and the
 pure-Python reference use exactly the same numbers.
@@ -39,7 +45,7 @@ import zlib
 from .syllable import SyllableError, join_reading, parse_reading
 
 FORMAT_MAGIC = b"FPRNLEX\0"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 DEFAULT_TSV = PACKAGE_DIR.parent / "lexicon_data" / "lexicon.tsv"
@@ -164,13 +170,59 @@ def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
             for key, readings in grouped.items()}
 
 
-def file_digest(path: os.PathLike | str) -> bytes:
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).digest()
+def variants_path(tsv: os.PathLike | str) -> pathlib.Path:
+    return pathlib.Path(tsv).with_name("variants.tsv")
+
+
+def read_variants(path: os.PathLike | str) -> dict[str, str]:
+    """variant -> standard character, from a ``variant standard [source]`` TSV; {} if absent."""
+    path = pathlib.Path(path)
+    if not path.exists():
+        return {}
+    variants = {}
+    with open(path, encoding="utf-8") as f:
+        for line_number, line in enumerate(f, start=1):
+            fields = line.rstrip("\n").split("\t")
+            if line_number == 1 and fields[:2] == ["variant", "standard"]:
+                continue
+            if len(fields) < 2 or len(fields[0]) != 1 or len(fields[1]) != 1:
+                raise LexiconError(f"{path}:{line_number}: expected 'variant<TAB>standard', one character each")
+            variants[fields[0]] = fields[1]
+    return variants
+
+
+def canonical(key: str, variants: dict[str, str]) -> str:
+    """A key with each variant character replaced by its standard form."""
+    return "".join(variants.get(ch, ch) for ch in key) if variants else key
+
+
+def canonical_entries(entries: dict[str, Entry], variants: dict[str, str]) -> dict[str, Entry]:
+    """Entries keyed by their standard form; keys that meet merge their readings, best first."""
+    merged: dict[str, Entry] = {}
+    for key, entry in entries.items():
+        standard = canonical(key, variants)
+        if standard not in merged:
+            merged[standard] = dataclasses.replace(entry, key=standard)
+            continue
+        have = merged[standard]
+        known = {(r.syllables, r.capital) for r in have.readings}
+        readings = list(have.readings) + [r for r in entry.readings if (r.syllables, r.capital) not in known]
+        merged[standard] = dataclasses.replace(have, readings=tuple(sorted(readings, key=lambda r: -r.weight)))
+    return merged
+
+
+def file_digest(*paths: os.PathLike | str) -> bytes:
+    """SHA-256 over the files that exist among `paths` (the TSV and its variants)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        if pathlib.Path(path).exists():
+            with open(path, "rb") as f:
+                digest.update(f.read())
+    return digest.digest()
 
 
 def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None = None,
-                    source_digest: bytes = b"\0" * 32) -> bytes:
+                    source_digest: bytes = b"\0" * 32, variants: dict[str, str] | None = None) -> bytes:
     """Compile entries to the binary format.
 
     ``base_syllables``: for a user overlay, the base lexicon's syllable list;
@@ -178,6 +230,8 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
     """
     syllables = list(base_syllables or [])
     syllable_id = {s: i for i, s in enumerate(syllables)}
+    variants = variants or {}
+    entries = canonical_entries(entries, variants)
 
     keys = dict(entries)
     for key in list(entries):          # every proper prefix becomes a (reading-less) entry
@@ -236,6 +290,7 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
         struct.pack(f"<{len(offsets)}I", *offsets) + b"".join(syllable_bytes),
         struct.pack(f"<{len(records)}I", *records),
         b"".join(_SLOT.pack(*slot) for slot in slots),
+        b"".join(struct.pack("<II", ord(v), ord(std)) for v, std in sorted(variants.items())),
     ]
     for section in sections:
         body += section
@@ -243,7 +298,7 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
     max_key_len = max((len(k) for k in ordered), default=0)
     header = _HEADER.pack(
         FORMAT_MAGIC, FORMAT_VERSION, 0, source_digest,
-        len(syllables), len(ordered), n_readings, len(records), 0, n_slots,
+        len(syllables), len(ordered), n_readings, len(records), len(variants), n_slots,
         max_key_len, len(body), zlib.crc32(body))
     return header + bytes(body)
 
@@ -256,7 +311,7 @@ class Header:
     n_entries: int
     n_readings: int
     n_record_words: int
-    reserved: int
+    n_variants: int
     n_slots: int
     max_key_len: int
     body_size: int
@@ -290,6 +345,13 @@ def syllable_strings(data: bytes, header: Header) -> list[str]:
     return [data[blob + offsets[i]:blob + offsets[i + 1]].decode("ascii") for i in range(header.n_syllables)]
 
 
+def variant_pairs(data: bytes, header: Header) -> dict[str, str]:
+    """The variant table at the end of the body."""
+    start = len(data) - 8 * header.n_variants
+    pairs = struct.unpack_from(f"<{2 * header.n_variants}I", data, start)
+    return {chr(pairs[i]): chr(pairs[i + 1]) for i in range(0, len(pairs), 2)}
+
+
 def syllable_blob_size(data: bytes, header: Header) -> int:
     """Bytes of syllable text after the offsets (the last offset)."""
     return struct.unpack_from("<I", data, _HEADER.size + 4 * header.n_syllables)[0]
@@ -319,7 +381,8 @@ def write_atomic(path: pathlib.Path, data: bytes) -> None:
 
 
 def compile_file(tsv: pathlib.Path = DEFAULT_TSV, out: pathlib.Path = DEFAULT_BINARY) -> pathlib.Path:
-    data = compile_entries(read_tsv(tsv), source_digest=file_digest(tsv))
+    data = compile_entries(read_tsv(tsv), source_digest=file_digest(tsv, variants_path(tsv)),
+                           variants=read_variants(variants_path(tsv)))
     write_atomic(out, data)
     return out
 
@@ -340,7 +403,7 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
     if tsv is not None and not tsv.exists():
         raise LexiconError(f"lexicon source {tsv} does not exist")
 
-    digest = file_digest(tsv) if tsv is not None else None
+    digest = file_digest(tsv, variants_path(tsv)) if tsv is not None else None
     for candidate in ([binary, cache_binary_path(tsv.resolve())] if tsv is not None else [binary]):
         if not candidate.exists():
             continue
@@ -356,7 +419,7 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
     if tsv is None:
         raise LexiconError(f"no compiled lexicon at {binary} and no lexicon_data/lexicon.tsv to build it from")
 
-    data = compile_entries(read_tsv(tsv), source_digest=digest)
+    data = compile_entries(read_tsv(tsv), source_digest=digest, variants=read_variants(variants_path(tsv)))
     for target in (binary, cache_binary_path(tsv.resolve())):
         try:
             write_atomic(target, data)

@@ -90,8 +90,10 @@ class ReferenceAnnotator(BaseAnnotator):
         super().__init__(**options)
         env = os.environ.get("FASTPRON_LEXICON")
         path = pathlib.Path(lexicon or env or _lexicon.DEFAULT_TSV)
-        self.base = _lexicon.read_tsv(path)
+        self.variants = _lexicon.read_variants(_lexicon.variants_path(path))
+        self.base = _lexicon.canonical_entries(_lexicon.read_tsv(path), self.variants)
         self.base_prefixes = {key[:n] for key in self.base for n in range(1, len(key))}
+        self.user: dict[str, Entry] = {}           # the user entries, keys in standard form
         self.user_prefixes: set[str] = set()
         # Syllable ids in the order the compiler assigns them, so rendering agrees.
         self.syllables: list[str] = []
@@ -107,10 +109,14 @@ class ReferenceAnnotator(BaseAnnotator):
                 self._syllable_index[syllable] = len(self.syllables)
                 self.syllables.append(syllable)
 
+    def _standard(self, key):
+        return _lexicon.canonical(key, self.variants)
+
     def _user_dictionary_changed(self):
-        self.user_prefixes = {key[:n] for key in self._user for n in range(1, len(key))}
-        for key in sorted(self._user):
-            for reading in self._user[key].readings:
+        self.user = _lexicon.canonical_entries(self._user, self.variants)
+        self.user_prefixes = {key[:n] for key in self.user for n in range(1, len(key))}
+        for key in sorted(self.user):
+            for reading in self.user[key].readings:
                 self._intern(reading.syllables)
 
     def _lookup_base(self, key):
@@ -123,8 +129,8 @@ class ReferenceAnnotator(BaseAnnotator):
 
     def _entry(self, key: str) -> tuple[Entry | None, bool]:
         """(the entry in force for key, whether any key starts with it)."""
-        if key in self._user:
-            entry = self._user[key]
+        if key in self.user:
+            entry = self.user[key]
             return (entry if entry.readings else None), True
         known = key in self.base or key in self.base_prefixes or key in self.user_prefixes
         return self.base.get(key), known
@@ -132,7 +138,8 @@ class ReferenceAnnotator(BaseAnnotator):
     def segment(self, text: str, picks: dict[int, int] | None = None) -> list[Segment]:
         """Best path over lexicon matches: least total cost, first-found on ties."""
         n = len(text)
-        max_len = max([len(k) for k in self._user] + [max(map(len, self.base), default=1), 1])
+        max_len = max([len(k) for k in self.user] + [max(map(len, self.base), default=1), 1])
+        keys = _lexicon.canonical(text, self.variants)     # look-ups use standard characters
         best = [None] * (n + 1)        # position -> (cost, start, kind, entry)
         best[0] = (0, 0, None, None)
         for i in range(n):
@@ -143,7 +150,7 @@ class ReferenceAnnotator(BaseAnnotator):
             for length in range(1, max_len + 1):
                 if i + length > n:
                     break
-                entry, known = self._entry(text[i:i + length])
+                entry, known = self._entry(keys[i:i + length])
                 if not known:
                     break
                 if entry is not None:

@@ -1,7 +1,7 @@
 """Regenerate lexicon_data/lexicon.tsv from the data files of taibun 1.1.8.
 
     pip install taibun==1.1.8 msgpack
-    python lexicon_data/import_taibun.py            # writes lexicon_data/lexicon.tsv
+    python lexicon_data/import_taibun.py    # writes lexicon_data/lexicon.tsv and variants.tsv
 
 taibun is needed only here, never at run time.  Its two tables are:
 
@@ -188,6 +188,35 @@ def build_rows(words: dict, prons: dict, preferred: dict[str, str] | None = None
     return rows, warnings
 
 
+def build_variants(vars_table: dict, traditional: dict, keys: set[str]) -> list[tuple[str, str, str]]:
+    """(variant, standard, source) rows for the core's look-up.
+
+    taibun's own Taiwanese variant table is taken whole (臺 -> 台, 爲 -> 為);
+    its one-character simplified -> traditional pairs only where the
+    simplified character is not itself a lexicon character, so that a
+    character with a meaning of its own (后, 里, 面) is never rewritten.
+    """
+    lexicon_chars = {ch for key in keys for ch in key}
+    rows = {}
+    for variant, standard in vars_table.items():
+        if len(variant) == 1 and len(standard) == 1 and variant != standard:
+            rows[variant] = (variant, standard, "variant")
+    for simplified, standard in traditional.items():
+        if (len(simplified) == 1 and len(standard) == 1 and simplified != standard
+                and simplified not in lexicon_chars and simplified not in rows):
+            rows[simplified] = (simplified, standard, "simplified")
+    # A chain (a -> b -> c) is followed to its end, so the core maps once.
+    resolved = []
+    for variant, (_, standard, source) in sorted(rows.items()):
+        seen = {variant}
+        while standard in rows and standard not in seen:
+            seen.add(standard)
+            standard = rows[standard][1]
+        if standard != variant:
+            resolved.append((variant, standard, source))
+    return resolved
+
+
 def write_tsv(rows: list[tuple], path: pathlib.Path) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write("\t".join(TSV_HEADER) + "\n")
@@ -205,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
         print("warning:", warning, file=sys.stderr)
     write_tsv(rows, args.out)
     print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+    variants = build_variants(load(data_dir, "vars"), load(data_dir, "traditional"), {row[0] for row in rows})
+    variants_out = args.out.with_name("variants.tsv")
+    with open(variants_out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("variant\tstandard\tsource\n")
+        f.writelines(f"{v}\t{s}\t{src}\n" for v, s, src in variants)
+    print(f"wrote {len(variants)} variants to {variants_out}", file=sys.stderr)
     return 0
 
 

@@ -238,3 +238,24 @@ def test_outputs_are_canonical_strings(annotator, text, options):
         rebuilt = "".join(list(out))
         assert out == rebuilt and hash(out) == hash(rebuilt)
         assert sys.getsizeof(out) == sys.getsizeof(rebuilt)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("臺灣", "Tâi-uân"),          # Taiwanese variant: 臺 is looked up as 台
+    ("台湾", "Tâi-uân"),          # simplified input
+    ("着", "Tio̍h"),
+    ("爲伊", "Uī i"),
+])
+def test_variant_characters_are_looked_up_in_standard_form(annotator, text, expected):
+    assert annotator.romanize(text) == expected
+    tokens = annotator.annotate(text)
+    assert "".join(t.text for t in tokens) == text           # the user's characters are kept
+    assert text[0] in annotator.to_html(text)
+
+
+def test_variants_in_lookup_and_user_dictionary():
+    annotator = Annotator()
+    assert annotator.lookup("臺灣") == annotator.lookup("台灣") == ["Tai5-uan5"]
+    annotator.add_word("臺臺", "tai5-tai5")
+    assert annotator.romanize("台臺") == "Tâi-tâi"
+    assert annotator.lookup("台台") == ["tai5-tai5"]

@@ -149,3 +149,20 @@ def test_tsv_context_column(tmp_path):
     tsv.write_text("hanji\treading\tsource\tweight\tcontext\n咧\tleh4\tchar\t1\tlast\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="unknown context 'last'"):
         Annotator(lexicon=tsv)
+
+
+def test_variants_file(tmp_path):
+    tsv = tmp_path / "small.tsv"
+    tsv.write_text(SMALL_TSV, encoding="utf-8")
+    (tmp_path / "variants.tsv").write_text("variant\tstandard\tsource\n臺\t台\tvariant\n", encoding="utf-8")
+    annotator = Annotator(lexicon=tsv)
+    assert annotator.romanize("臺灣") == "Tâi-uân"
+    (tmp_path / "variants.tsv").write_text("variant\tstandard\n臺灣\t台\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"variants.tsv:2: expected 'variant<TAB>standard', one character each"):
+        Annotator(lexicon=tsv)
+
+
+def test_committed_variants():
+    variants = lexicon.read_variants(lexicon.variants_path(lexicon.DEFAULT_TSV))
+    assert variants["臺"] == "台" and variants["湾"] == "灣"
+    assert "后" not in variants       # a character with readings of its own is never rewritten

@@ -54,7 +54,7 @@ def _lexicon_characters():
 
 
 LEXICON_TEXT = st.text(
-    alphabet=st.one_of(st.sampled_from(_lexicon_characters() + list("，。！？「」：\n 、")),
+    alphabet=st.one_of(st.sampled_from(_lexicon_characters() + list("，。！？「」：\n 、臺湾着爲裏儂")),
                        st.characters(codec=None, exclude_categories=())),
     max_size=60)
 
