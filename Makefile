@@ -18,7 +18,7 @@ $(INSTALLED): pyproject.toml setup.py
 	@touch $@
 
 # The Cython core and the compiled lexicon, rebuilt when their sources change.
-$(BUILT): $(INSTALLED) fastpron/_core.pyx fastpron/_core.pxd lexicon_data/lexicon.tsv fastpron/lexicon.py
+$(BUILT): $(INSTALLED) fastpron/_core.pyx fastpron/_core.pxd lexicon_data/lexicon.tsv lexicon_data/variants.tsv fastpron/lexicon.py
 	$(PY) setup.py --quiet build_ext --inplace
 	$(PY) -m fastpron.compile
 	@touch $@
