@@ -204,6 +204,9 @@ nginx_configure() {
     mkdir -p "$FASTPRON_WWW_DIR/errors" "$FASTPRON_LOG_DIR"
     cp "$ROOT"/deploy/nginx/errors/*.html "$FASTPRON_WWW_DIR/errors/"
     chmod 0644 "$FASTPRON_WWW_DIR"/errors/*.html
+    local include_dir=${FASTPRON_NGINX_INCLUDE_DIR:-/etc/fastpron/nginx.d}
+    [ "$FASTPRON_NGINX" = private ] && include_dir=${FASTPRON_NGINX_INCLUDE_DIR:-$FASTPRON_NGINX_PREFIX/site.d}
+    mkdir -p "$include_dir"
     if [ "$FASTPRON_NGINX" = private ]; then
         site="$FASTPRON_NGINX_PREFIX/fastpron.conf"
         mkdir -p "$FASTPRON_NGINX_PREFIX"/tmp/{client_body,proxy,fastcgi,uwsgi,scgi} "$FASTPRON_NGINX_PREFIX/logs"
@@ -218,7 +221,7 @@ nginx_configure() {
     "$PY" "$ROOT/deploy/render.py" "$ROOT/deploy/nginx/fastpron.conf" "$site" \
         "LISTEN=$FASTPRON_LISTEN" "SERVER_NAME=$FASTPRON_SERVER_NAME" "SOCKET=$SOCKET" \
         "STATIC_ROOT=$STATIC_ROOT" "ERROR_ROOT=$FASTPRON_WWW_DIR" "LOG_DIR=$FASTPRON_LOG_DIR" \
-        "MAX_BODY=$max_body" || return 1
+        "MAX_BODY=$max_body" "INCLUDE_DIR=$include_dir" || return 1
     if [ "$FASTPRON_NGINX" = private ]; then
         nginx_private -t -q
     else

@@ -80,7 +80,7 @@ def render(tmp_path, template, **values):
 
 SITE_VALUES = dict(LISTEN="80 [::]:80", SERVER_NAME="fastpron.example.org", SOCKET="/run/fastpron/gunicorn.sock",
                    STATIC_ROOT="/var/www/fastpron/static", ERROR_ROOT="/var/www/fastpron",
-                   LOG_DIR="/var/log/fastpron", MAX_BODY="10485760")
+                   LOG_DIR="/var/log/fastpron", MAX_BODY="10485760", INCLUDE_DIR="/etc/fastpron/nginx.d")
 
 
 def test_site_template_renders_every_listen_address(tmp_path):
@@ -92,6 +92,7 @@ def test_site_template_renders_every_listen_address(tmp_path):
     assert "server unix:/run/fastpron/gunicorn.sock fail_timeout=0;" in text
     assert "client_max_body_size 10485760;" in text
     assert "return 444;" in text and "server_tokens off;" in text
+    assert "include /etc/fastpron/nginx.d/*.conf;" in text
 
 
 def test_render_refuses_a_missing_value(tmp_path):
