@@ -8,6 +8,9 @@
                           in the project root, with WAL and a busy timeout)
     HTTPS                 1 when served over HTTPS: secure cookies, HSTS, and trust of the
                           proxy's X-Forwarded-Proto header
+    HSTS_SECONDS, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD
+                          with HTTPS: HSTS max-age (default one year); 1 to add
+                          includeSubDomains / preload (default: off)
     STATIC_ROOT           where `manage.py collectstatic` writes (default: staticfiles/)
     MAX_TEXT_LENGTH       the longest text accepted, in characters (default: 100000)
     LOG_LEVEL             default: INFO
@@ -165,8 +168,16 @@ if env_flag("HTTPS"):
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS") or 31536000)
+    # Both bind every subdomain, or every browser's preload list, to HTTPS for
+    # a long time: a decision for the site, off unless HSTS_INCLUDE_SUBDOMAINS=1
+    # / HSTS_PRELOAD=1.  While off, their `check --deploy` warnings are
+    # silenced, so that `check --deploy --fail-level WARNING` passes
+    # (docs/operations.md, HTTPS).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_flag("HSTS_PRELOAD")
+    SILENCED_SYSTEM_CHECKS = [check for check, on in (("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+                                                      ("security.W021", SECURE_HSTS_PRELOAD)) if not on]
     SECURE_REDIRECT_EXEMPT = []
     LANGUAGE_COOKIE_SECURE = True
 
