@@ -48,8 +48,12 @@ def browser():
 
 
 def readings(driver):
-    return driver.execute_script(
-        "return Array.from(document.querySelectorAll('#fp-article rt'), rt => rt.textContent)")
+    """The <rt> texts, read in one go (the page's script may replace the article at any time)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    try:
+        return [rt.get_attribute("textContent") for rt in driver.find_elements("css selector", "#fp-article rt")]
+    except StaleElementReferenceException:
+        return []
 
 
 def wait(driver, condition, message):
@@ -83,8 +87,8 @@ def test_type_submit_switch_and_pick(browser, live_server):
     screenshot(browser, "01-input.png")
     browser.find_element(By.CSS_SELECTOR, ".input-form button[type=submit]").click()
 
-    wait(browser, lambda d: d.current_url.endswith("/article_pronunciation/pronunciation/"), "no result page")
-    assert readings(browser) == ["guá", "kiânn", "lōo", "khì", "gîn", "hâng", "Tâi", "uân"]
+    wait(browser, lambda d: d.current_url.endswith("/article_pronunciation/pronunciation/")
+         and readings(d) == ["guá", "kiânn", "lōo", "khì", "gîn", "hâng", "Tâi", "uân"], "no result page")
     bases = browser.execute_script(
         "return Array.from(document.querySelectorAll('#fp-article ruby'), r => r.firstChild.textContent)")
     assert bases == ["我", "行", "路", "去", "銀", "行", "台", "灣"]
@@ -94,7 +98,7 @@ def test_type_submit_switch_and_pick(browser, live_server):
     # switch the system: the article changes in place, the URL follows
     marker = browser.execute_script("window.fpNoReload = true; return 1")
     Select(browser.find_element(By.NAME, "system")).select_by_value("poj")
-    wait(browser, lambda d: readings(d)[-1] == "oân", "the system switch did not re-render")
+    wait(browser, lambda d: readings(d)[-1:] == ["oân"], "the system switch did not re-render")
     assert readings(browser) == ["góa", "kiâⁿ", "lō͘", "khì", "gîn", "hâng", "Tâi", "oân"]
     assert browser.execute_script("return window.fpNoReload") is True and marker == 1
     assert "system=poj" in browser.current_url
@@ -108,7 +112,7 @@ def test_type_submit_switch_and_pick(browser, live_server):
     assert [o.find_element(By.TAG_NAME, "span").text for o in options] == ["góa", "ngó͘"]
     screenshot(browser, "02-picker.png")
     options[1].click()
-    wait(browser, lambda d: readings(d)[0] == "ngó͘", "the pick was not shown")
+    wait(browser, lambda d: readings(d)[:1] == ["ngó͘"], "the pick was not shown")
     article = Article.objects.get()
     assert article.picks == {"0": 1}
     assert "fp-picked" in browser.find_element(By.CSS_SELECTOR, '#fp-article [data-start="0"]').get_attribute("class")
@@ -120,7 +124,7 @@ def test_type_submit_switch_and_pick(browser, live_server):
 
     # 方音符號, vertical to the right of each character
     Select(browser.find_element(By.NAME, "system")).select_by_value("tps")
-    wait(browser, lambda d: readings(d)[-1] == "ㄨㄢˊ", "no 方音符號")
+    wait(browser, lambda d: readings(d)[-1:] == ["ㄨㄢˊ"], "no 方音符號")
     rt = browser.find_element(By.CSS_SELECTOR, "#fp-article rt")
     assert rt.value_of_css_property("writing-mode") == "vertical-rl"
     base = browser.find_element(By.CSS_SELECTOR, "#fp-article ruby")
@@ -152,14 +156,15 @@ def test_pages_work_without_javascript(live_server):
         driver.get(live_server.url + "/article_pronunciation/input/")
         driver.find_element(By.NAME, "text").send_keys(TEXT)
         driver.find_element(By.CSS_SELECTOR, ".input-form button[type=submit]").click()
-        assert readings(driver)[:2] == ["guá", "kiânn"]
+        wait(driver, lambda d: readings(d)[:2] == ["guá", "kiânn"], "no result page")
         Select(driver.find_element(By.NAME, "system")).select_by_value("tlpa")
         driver.find_element(By.CSS_SELECTOR, ".display-options button[type=submit]").click()
-        assert readings(driver)[:2] == ["gua2", "kiann5"]
+        wait(driver, lambda d: readings(d)[:2] == ["gua2", "kiann5"], "the options form did not apply")
         driver.find_element(By.CSS_SELECTOR, "a[href*='/readings/']").click()
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'input[name="pick-0"]'), "no readings page")
         driver.find_element(By.CSS_SELECTOR, 'input[name="pick-0"][value="1"]').click()
         driver.find_element(By.CSS_SELECTOR, ".readings-form button[type=submit]").click()
-        assert readings(driver)[:2] == ["ngoo2", "kiann5"]
+        wait(driver, lambda d: readings(d)[:2] == ["ngoo2", "kiann5"], "the pick was not saved")
         assert "已與文章一起儲存" in driver.find_element(By.CSS_SELECTOR, ".messages").text
     finally:
         driver.quit()
