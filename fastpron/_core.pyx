@@ -750,6 +750,12 @@ cdef inline bint is_alnum(Py_UCS4 cp) noexcept nogil:
 
 
 
+cdef inline void prefetch_record(const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t) noexcept nogil:
+    """Start loading the record of a token the writer will reach soon."""
+    if t < n_tokens and tokens[t].record != NULL:
+        prefetch(tokens[t].record)
+
+
 cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
                           const TableView* table, int options, TextBuffer* out) noexcept nogil:
     cdef Py_ssize_t t, k, c
@@ -761,8 +767,7 @@ cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void*
     cdef int form
     for t in range(n_tokens):
         token = &tokens[t]
-        if t + 8 < n_tokens and tokens[t + 8].record != NULL:
-            prefetch(tokens[t + 8].record)
+        prefetch_record(tokens, n_tokens, t + 8)
         if token.kind == KIND_OTHER:
             for c in range(token.start, token.end):
                 cp = PyUnicode_READ(kind, data, c)
@@ -833,8 +838,7 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
     cdef int form
     for t in range(n_tokens):
         token = &tokens[t]
-        if t + 8 < n_tokens and tokens[t + 8].record != NULL:
-            prefetch(tokens[t + 8].record)
+        prefetch_record(tokens, n_tokens, t + 8)
         if token.kind == KIND_OTHER:
             for c in range(token.start, token.end):
                 put_escaped(out, PyUnicode_READ(kind, data, c))
