@@ -7,6 +7,7 @@ cdef enum:
     PREFIX_ONLY = 0xFFFF     # record header: the key only starts longer keys
     READING_CAPITAL = 1      # reading flags: proper noun
     READING_FINAL = 2        # reading flags: the reading at the end of a phrase
+    READING_PHRASE = 4       # reading flags: several words kept together, written apart
 
 cdef enum TokenKind:
     KIND_OTHER = 0

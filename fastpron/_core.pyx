@@ -760,7 +760,7 @@ cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void*
                           const TableView* table, int options, TextBuffer* out) noexcept nogil:
     cdef Py_ssize_t t, k, c
     cdef const CToken* token
-    cdef Py_UCS4 cp, last, mapped
+    cdef Py_UCS4 cp, last, mapped, separator
     cdef uint32_t sid, flags
     cdef bint sentence_start = (options & OPT_CAPITALIZE) != 0
     cdef bint capital, previous_is_reading = False
@@ -796,10 +796,11 @@ cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void*
                 text_putc(out, PyUnicode_READ(kind, data, c))
         else:
             flags = token_reading(token)[0]
+            separator = 0x20 if flags & READING_PHRASE else table.separator
             for k in range(token.end - token.start):
                 sid = syllable_id(token, k)
-                if k > 0 and table.separator and not hyphenated(table, sid):
-                    text_putc(out, table.separator)
+                if k > 0 and separator and not hyphenated(table, sid):
+                    text_putc(out, separator)
                 capital = k == 0 and (sentence_start or (flags & READING_CAPITAL) != 0)
                 form = spoken_form(tokens, n_tokens, t, k, table) if options & OPT_SANDHI else 0
                 put_syllable(out, table, variant_index(sid, capital, form))
@@ -1019,8 +1020,9 @@ cdef class Core:
                 for r in range(record_readings(token.record)):
                     if r != <uint32_t>token.choice:
                         alternatives.append(_join_reading(record_reading(token.record, r), length, strings, separator))
-                result.append(Token(surface, _join(syllables, separator), syllables, alternatives,
-                                    KIND_NAMES[token.kind], token.start, token.end, token.choice))
+                result.append(Token(surface, _join(syllables, " " if flags & READING_PHRASE else separator),
+                                    syllables, alternatives, KIND_NAMES[token.kind], token.start, token.end,
+                                    token.choice))
             return result
         finally:
             free(tokens.items)
@@ -1062,4 +1064,4 @@ cdef str _join_reading(const uint32_t* reading, Py_ssize_t length, list strings,
     cdef Py_ssize_t k
     for k in range(length):
         syllables.append(strings[variant_index(reading[2 + k], k == 0 and (reading[0] & READING_CAPITAL) != 0, 0)])
-    return _join(syllables, separator)
+    return _join(syllables, " " if reading[0] & READING_PHRASE else separator)

@@ -62,6 +62,7 @@ OTHER_COST = TOKEN_COST     # any other character
 
 READING_CAPITAL = 1         # reading flag: a proper noun, written with a capital
 READING_FINAL = 2           # reading flag: the reading at the end of a phrase (咧 leh)
+READING_PHRASE = 4          # reading flag: two words kept together (這是 tse sī): no hyphen between them
 
 # Header: magic, version, flags, source sha256, then counts, then crc32 of the body.
 _HEADER = struct.Struct("<8sII32s8II4x")   # 88 bytes, so the body starts 8-aligned
@@ -99,6 +100,7 @@ class Reading:
     weight: int
     capital: bool = False        # proper noun
     final: bool = False          # the reading before punctuation or the end of the text
+    phrase: bool = False         # the key is a phrase of words, not one word
 
     def numbered(self) -> str:
         """The reading as the TSV writes it: ``Tai5-uan5``, ``bo5--khi3``."""
@@ -130,17 +132,19 @@ def entry_cost(entry: Entry) -> int:
     return cost
 
 
-def make_reading(text: str, weight: int = 1, final: bool = False) -> Reading:
+def make_reading(text: str, weight: int = 1, context: str = "") -> Reading:
     """A reading as written in the TSV or by a user: ``Tai5-uan5``, ``tâi-uân``, ``jin5/lin5``."""
     syllables = tuple(parse_reading(text))
-    return Reading(syllables, int(weight), capital=text.lstrip("-")[:1].isupper(), final=final)
+    return Reading(syllables, int(weight), capital=text.lstrip("-")[:1].isupper(),
+                   final=context == "final", phrase=context == "phrase")
 
 
 def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
     """Read a lexicon TSV (header ``hanji reading source weight context``) into entries.
 
-    Only the first two columns are required; ``context`` is empty or
-    ``final`` (the reading the key takes at the end of a phrase).
+    Only the first two columns are required; ``context`` is empty,
+    ``final`` (the reading the key takes at the end of a phrase) or
+    ``phrase`` (the key is several words, written apart).
     """
     grouped: dict[str, list[Reading]] = {}
     with open(path, encoding="utf-8") as f:
@@ -156,10 +160,11 @@ def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
             key, reading_text = fields[0], fields[1]
             weight = fields[3] if len(fields) > 3 and fields[3] else "1"
             context = fields[4] if len(fields) > 4 else ""
-            if context not in ("", "final"):
-                raise LexiconError(f"{path}:{line_number}: unknown context {context!r} (expected nothing or 'final')")
+            if context not in ("", "final", "phrase"):
+                raise LexiconError(f"{path}:{line_number}: unknown context {context!r} "
+                                   f"(expected nothing, 'final' or 'phrase')")
             try:
-                reading = make_reading(reading_text, int(weight), final=context == "final")
+                reading = make_reading(reading_text, int(weight), context)
             except (SyllableError, ValueError) as err:
                 raise LexiconError(f"{path}:{line_number}: {err}") from None
             if len(reading.syllables) != len(key):
@@ -250,7 +255,8 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
         record_at[key] = len(records)
         records.append((len(readings) if entry is not None else PREFIX_ONLY) | len(key) << 16)
         for reading in readings:
-            flags = (READING_CAPITAL if reading.capital else 0) | (READING_FINAL if reading.final else 0)
+            flags = ((READING_CAPITAL if reading.capital else 0) | (READING_FINAL if reading.final else 0)
+                     | (READING_PHRASE if reading.phrase else 0))
             records += [flags, reading.weight & 0xFFFFFFFF]
             for syllable in reading.syllables:
                 if syllable not in syllable_id:

@@ -238,9 +238,10 @@ class ReferenceAnnotator(BaseAnnotator):
             syllables = [self._syllable_text(strings, s, k == 0 and chosen.capital, forms[k])
                          for k, s in enumerate(chosen.syllables)]
             alternatives = [join_rendered([self._syllable_text(strings, s, k == 0 and r.capital, 0)
-                                           for k, s in enumerate(r.syllables)], separator) for r in others]
-            tokens.append(Token(surface, join_rendered(syllables, separator), syllables, alternatives,
-                                seg.kind, seg.start, seg.end, seg.choice))
+                                           for k, s in enumerate(r.syllables)], " " if r.phrase else separator)
+                            for r in others]
+            tokens.append(Token(surface, join_rendered(syllables, " " if chosen.phrase else separator), syllables,
+                                alternatives, seg.kind, seg.start, seg.end, seg.choice))
         return tokens
 
     def _romanize(self, text, options, picks):
@@ -282,7 +283,7 @@ class ReferenceAnnotator(BaseAnnotator):
                 reading = seg.reading
                 parts = [self._syllable_text(strings, s, k == 0 and (sentence_start or reading.capital), forms[k])
                          for k, s in enumerate(reading.syllables)]
-                out.append(join_rendered(parts, separator))
+                out.append(join_rendered(parts, " " if reading.phrase else separator))
             sentence_start = False
             previous_is_reading = True
             previous = seg

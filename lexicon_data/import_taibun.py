@@ -14,10 +14,12 @@ The TSV has one row per (key, reading) with the columns
     hanji    reading (numbered Tâi-lô)    source    weight    context
 
 ``source`` is ``word`` for readings from words.msgpack, ``char`` for those
-from prons.msgpack, ``word,char`` for both; ``,preferred`` is added where
+from prons.msgpack, ``word,char`` for both, ``phrase`` for fastpron's own
+phrases.tsv; ``,preferred`` is added where
 preferred_readings.tsv ranked the reading first.  ``context`` is ``final``
 for the reading a character takes at the end of a phrase (咧 leh), from
-preferred_readings.tsv; otherwise empty.  ``weight`` is derived from this
+preferred_readings.tsv; ``phrase`` for the rows of phrases.tsv, written as
+separate words; otherwise empty.  ``weight`` is derived from this
 data alone (never from any evaluation set):
 
 * a word of two or more characters weighs the number of lexicon keys that
@@ -217,6 +219,27 @@ def build_variants(vars_table: dict, traditional: dict, keys: set[str]) -> list[
     return resolved
 
 
+def phrase_rows(rows: list[tuple], path: pathlib.Path = HERE / "phrases.tsv") -> tuple[list[tuple], list[str]]:
+    """Rows for fastpron's own two-character phrases, where the data has no such key.
+
+    They carry a function word whose reading depends on its neighbour
+    (這是 tse-sī against 這本 tsit-pún); each row of phrases.tsv says why.
+    """
+    keys = {row[0] for row in rows}
+    added, warnings = [], []
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            if not line.strip():
+                continue
+            hanji, reading = line.split("\t")[:2]
+            if hanji in keys:
+                warnings.append(f"phrase {hanji}: the lexicon has it already, skipped")
+                continue
+            added.append((hanji, join_reading(parse_reading(reading)), "phrase", 1, "phrase"))
+    return added, warnings
+
+
 def write_tsv(rows: list[tuple], path: pathlib.Path) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write("\t".join(TSV_HEADER) + "\n")
@@ -230,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = taibun_data_dir()
     rows, warnings = build_rows(load(data_dir, "words"), load(data_dir, "prons"), *load_preferred())
-    for warning in warnings:
+    phrases, phrase_warnings = phrase_rows(rows)
+    rows = sorted(rows + phrases, key=lambda row: row[0])      # stable: readings keep their order
+    for warning in warnings + phrase_warnings:
         print("warning:", warning, file=sys.stderr)
     write_tsv(rows, args.out)
     print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)

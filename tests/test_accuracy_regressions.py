@@ -33,4 +33,23 @@ def test_fixed_readings(annotator, text, expected):
 
 def test_phrase_final_reading_yields_to_a_pick(annotator):
     assert annotator.lookup("咧") == ["teh4", "leh4"]
-    assert annotator.romanize("坐咧", picks={1: 0}) == "Tsē teh"
+    assert annotator.romanize("咧") == "Leh"
+    assert annotator.romanize("咧", picks={0: 0}) == "Teh"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # fastpron's own phrases (lexicon_data/phrases.tsv): the neighbour decides
+    ("這是我的。", "Tse sī guá ê."),
+    ("這本冊", "Tsit pún tsheh"),
+    ("彼是伊的。", "He sī i ê."),
+    ("你佇遐等我。", "Lí tī hia tán guá."),
+    ("遐爾好", "Hiah nī hó"),
+    ("伊坐咧食飯。", "I tsē leh tsia̍h-pn̄g."),
+])
+def test_phrases(annotator, text, expected):
+    assert annotator.romanize(text) == expected
+
+
+def test_a_phrase_is_one_token_written_as_words(annotator):
+    token = annotator.annotate("這是")[0]
+    assert (token.text, token.reading, token.syllables) == ("這是", "tse sī", ("tse", "sī"))
