@@ -237,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("results", nargs="?", type=pathlib.Path, default=DEFAULT_RESULTS)
     parser.add_argument("--output", type=pathlib.Path, help="also write the Markdown here")
+    parser.add_argument("--readme", type=pathlib.Path,
+                        help="replace the table in this file's section '## Performance' (from its first table line "
+                             "or 'Measured' line to the section's end) with this report")
     args = parser.parse_args(argv)
     if not args.results.exists():
         print(f"report: {args.results} is absent; run `make bench` first.", file=sys.stderr)
@@ -245,7 +248,22 @@ def main(argv: list[str] | None = None) -> int:
     print(text, end="")
     if args.output:
         args.output.write_text(text, encoding="utf-8")
+    if args.readme:
+        update_readme(args.readme, text)
     return 0
+
+
+def update_readme(path: pathlib.Path, report: str) -> None:
+    """Put `report` in place of the measured part of the README's "## Performance" section."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    try:
+        start = next(i for i, line in enumerate(lines) if line.strip() == "## Performance")
+    except StopIteration:
+        raise SystemExit(f"report: {path} has no '## Performance' section") from None
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    first = next((i for i in range(start + 1, end) if lines[i].startswith(("Measured ", "| "))), end)
+    body = report if end == len(lines) else report + "\n"
+    path.write_text("".join(lines[:first]) + body + "".join(lines[end:]), encoding="utf-8")
 
 
 if __name__ == "__main__":
