@@ -3,7 +3,7 @@
 The binary (``*.fpl``) is what the Cython core loads.  It is little-endian and
 laid out so that the core uses it in place, without parsing:
 
-    header   magic, format version, SHA-256 of the source, section counts, CRC-32 of the body
+    header   magic, format version, fingerprint of the source, section counts, CRC-32 of the body
     body     syllable strings, records, hash slots (open addressing, linear probing),
              variant pairs (code point -> code point)
 
@@ -33,13 +33,11 @@ pure-Python reference use exactly the same numbers.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import os
 import pathlib
 import struct
 import sys
-import tempfile
 import zlib
 
 from .syllable import SyllableError, join_reading, parse_reading
@@ -64,7 +62,7 @@ READING_CAPITAL = 1         # reading flag: a proper noun, written with a capita
 READING_FINAL = 2           # reading flag: the reading at the end of a phrase (咧 leh)
 READING_PHRASE = 4          # reading flag: two words kept together (這是 tse sī): no hyphen between them
 
-# Header: magic, version, flags, source sha256, then counts, then crc32 of the body.
+# Header: magic, version, flags, source fingerprint, then counts, then crc32 of the body.
 _HEADER = struct.Struct("<8sII32s8II4x")   # 88 bytes, so the body starts 8-aligned
 _SLOT = struct.Struct("<IIIi")         # parent, last code point, record offset + 1 with SLOT_* flags, cost
 
@@ -217,13 +215,19 @@ def canonical_entries(entries: dict[str, Entry], variants: dict[str, str]) -> di
 
 
 def file_digest(*paths: os.PathLike | str) -> bytes:
-    """SHA-256 over the files that exist among `paths` (the TSV and its variants)."""
-    digest = hashlib.sha256()
+    """A fingerprint of the files that exist among `paths` (the TSV and its variants).
+
+    CRC-32 and size of each, padded to the header's 32 bytes: it only has to
+    tell a changed source from the one compiled, and zlib is loaded anyway
+    (hashlib would add to every start-up).
+    """
+    parts = b""
     for path in paths:
         if pathlib.Path(path).exists():
             with open(path, "rb") as f:
-                digest.update(f.read())
-    return digest.digest()
+                data = f.read()
+            parts += struct.pack("<IQ", zlib.crc32(data), len(data))
+    return parts.ljust(32, b"\0")[:32]
 
 
 def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None = None,
@@ -370,12 +374,13 @@ SLOT_SIZE = _SLOT.size
 def cache_binary_path(tsv: pathlib.Path) -> pathlib.Path:
     """Where to keep the compiled lexicon when the package folder is read-only."""
     base = pathlib.Path(os.environ.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache")
-    tag = hashlib.sha256(str(tsv).encode()).hexdigest()[:12]
+    tag = f"{zlib.crc32(str(tsv).encode()):08x}"
     return base / "fastpron" / f"lexicon-{tag}.fpl"
 
 
 def write_atomic(path: pathlib.Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile                      # only when writing: keeps it out of start-up
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
