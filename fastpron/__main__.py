@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="text format: keep CJK punctuation instead of writing , . “ ”")
     parser.add_argument("--no-capitalize", action="store_true",
                         help="text format: no capital letter at the start of sentences")
+    parser.add_argument("--convert-romanized", action="store_true",
+                        help="text and html formats: rewrite Tâi-lô or POJ words in the input in the chosen "
+                             "system (default: leave Latin text as it is)")
     parser.add_argument("--lexicon", metavar="TSV", help="use another lexicon TSV (same columns as lexicon_data/lexicon.tsv)")
     parser.add_argument("--user-dict", metavar="TSV", action="append", default=[],
                         help="user dictionary, lines 'word<TAB>reading'; may be repeated")
@@ -68,6 +71,8 @@ def read_user_dict(path: str) -> dict[str, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.convert_romanized and args.format == "json":
+        parser.error("--convert-romanized works with --format text or html: json tokens keep the input's offsets")
     from .annotator import Annotator
 
     options = dict(system=args.system, tones=args.tones, sandhi=args.sandhi, dialect=args.dialect)
@@ -92,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     romanize_options = dict(capitalize=not args.no_capitalize,
                             punctuation="keep" if args.keep_punctuation else "latin")
+    converting = dict(romanized="convert") if args.convert_romanized else {}
     stdin = None
     if not args.text:
         stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
@@ -110,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
             line = raw[:-1] if raw.endswith("\n") else raw
             line = line[:-1] if line.endswith("\r") else line
             if args.format == "text":
-                result = annotator.romanize(line, **romanize_options)
+                result = annotator.romanize(line, **romanize_options, **converting)
             elif args.format == "html":
-                result = annotator.to_html(line)
+                result = annotator.to_html(line, **converting)
             else:
                 result = json.dumps({"text": line, "tokens": [t.asdict() for t in annotator.annotate(line)]},
                                     ensure_ascii=False)

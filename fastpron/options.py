@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 import enum
 
+from .romanized import Romanized
 from .syllable import alternants
 from .systems import (Dialect, System, ToneStyle, capitalize, parse_dialect, parse_system,
                       parse_tones, render, sandhi_syllable)
 
-__all__ = ["Options", "Sandhi", "Punctuation", "rendered_strings", "syllable_flags", "syllable_separator",
+__all__ = ["Options", "Sandhi", "Punctuation", "Romanized", "rendered_strings", "syllable_flags", "syllable_separator",
            "VARIANTS", "variant_index"]
 
 VARIANTS = 6                 # strings per syllable: (citation, spoken, spoken before á) x (plain, capital)
@@ -68,15 +69,17 @@ class Options:
     dialect: Dialect | None = None      # None: the usual reading, as the lexicon writes it
     capitalize: bool = True
     punctuation: Punctuation = Punctuation.LATIN
+    romanized: Romanized = Romanized.KEEP  # romanize/to_html: keep or convert TL/POJ words in the text
 
     @classmethod
     def make(cls, system=System.TL, tones=ToneStyle.MARKS, sandhi=Sandhi.NONE, dialect=None,
-             capitalize=True, punctuation=Punctuation.LATIN) -> "Options":
+             capitalize=True, punctuation=Punctuation.LATIN, romanized=Romanized.KEEP) -> "Options":
         """Options from enum members or their names; a clear ValueError for anything else."""
         if not isinstance(capitalize, bool):
             raise ValueError(f"capitalize must be True or False, not {capitalize!r}")
         return cls(parse_system(system), parse_tones(tones), _parse_enum(Sandhi, sandhi, "sandhi"),
-                   parse_dialect_option(dialect), capitalize, _parse_enum(Punctuation, punctuation, "punctuation"))
+                   parse_dialect_option(dialect), capitalize, _parse_enum(Punctuation, punctuation, "punctuation"),
+                   _parse_enum(Romanized, romanized, "romanized"))
 
     def replace(self, **changes) -> "Options":
         current = dataclasses.asdict(self)
