@@ -744,7 +744,9 @@ cdef inline bint is_space(Py_UCS4 cp) noexcept nogil:
 
 
 cdef inline bint is_alnum(Py_UCS4 cp) noexcept nogil:
-    return (0x30 <= cp <= 0x39) or (0x41 <= cp <= 0x5A) or (0x61 <= cp <= 0x7A) or (0xC0 <= cp <= 0x24F)
+    """Digits and Latin letters, accented ones included (ḿ is U+1E3F)."""
+    return ((0x30 <= cp <= 0x39) or (0x41 <= cp <= 0x5A) or (0x61 <= cp <= 0x7A) or (0xC0 <= cp <= 0x24F)
+            or (0x1E00 <= cp <= 0x1EFF))
 
 
 

@@ -9,8 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from . import lexicon as _lexicon
 from .lexicon import Entry, LexiconError, make_reading
-from .options import Options, rendered_strings, syllable_flags, syllable_separator, variant_index
-from .romanized import Romanized, convert_with_offsets
+from .options import Options, Romanized, rendered_strings, syllable_flags, syllable_separator, variant_index
 from .syllable import SyllableError, parse_reading
 
 # Bit flags understood by the core's writers (see _core.pyx: OPT_*).
@@ -52,7 +51,8 @@ class BaseAnnotator:
     def romanize(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
         """`text` written in the chosen system: words hyphenated, punctuation kept."""
         chosen, text, picks = self._options(options), _check_text(text), _check_picks(picks)
-        if chosen.romanized is Romanized.CONVERT:   # TL/POJ words first, then the Han text (fastpron.romanized)
+        if chosen.romanized is Romanized.CONVERT:   # TL/POJ words first, then the Han text
+            from .romanized import convert_with_offsets    # loaded only when asked for
             converted = convert_with_offsets(text, chosen)
             text, picks = converted.text, converted.map_picks(picks)
         return self._romanize(text, chosen, picks)
@@ -62,6 +62,7 @@ class BaseAnnotator:
         chosen, text, picks = self._options(options), _check_text(text), _check_picks(picks)
         if chosen.romanized is not Romanized.CONVERT:
             return self._to_html(text, chosen, picks)
+        from .romanized import convert_with_offsets        # loaded only when asked for
         converted = convert_with_offsets(text, chosen)     # data-start stays an offset into `text`
         return converted.restore_html_offsets(self._to_html(converted.text, chosen, converted.map_picks(picks)))
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from .romanized import Romanized
 from .syllable import alternants
 from .systems import (Dialect, System, ToneStyle, capitalize, parse_dialect, parse_system,
                       parse_tones, render, sandhi_syllable)
@@ -35,6 +34,11 @@ def variant_index(syllable_id: int, capital: bool = False, form: int = 0) -> int
 class Sandhi(str, enum.Enum):
     NONE = "none"   # citation tones (本調)
     AUTO = "auto"   # spoken tones (變調) for all but the last syllable of a tone group
+
+
+class Romanized(str, enum.Enum):
+    KEEP = "keep"        # Latin text passes through unchanged (the default)
+    CONVERT = "convert"  # TL/POJ words in the text are rewritten in the chosen system (fastpron.romanized)
 
 
 class Punctuation(str, enum.Enum):
@@ -89,7 +93,7 @@ class Options:
     @property
     def table_key(self) -> tuple:
         """What the rendered strings depend on."""
-        return (self.system, self.tones, self.dialect)
+        return (self.system, self.tones, self.dialect, self.sandhi)
 
 
 USUAL_DIALECT_NAMES = ("usual", "default", "")
@@ -107,16 +111,30 @@ def _dialect_side(options: Options) -> int:
 
 
 def rendered_strings(syllables: list[str], options: Options) -> list[str]:
-    """VARIANTS strings per syllable, in the order `variant_index` gives."""
+    """VARIANTS strings per syllable, in the order `variant_index` gives.
+
+    With sandhi off the spoken forms are never read, so they repeat the
+    citation form; each distinct form is rendered once.
+    """
     pick = _dialect_side(options)
     sandhi_dialect = options.dialect or Dialect.SOUTH     # 5 -> 7, the common rule
+    spoken = options.sandhi == Sandhi.AUTO
+    done: dict[str, tuple[str, str]] = {}
+
+    def both(form: str) -> tuple[str, str]:
+        if form not in done:
+            text = render(form, options.system, options.tones)
+            done[form] = (text, capitalize(text, options.system))
+        return done[form]
+
     strings = []
     for syllable in syllables:
         plain = alternants(syllable)[pick]
-        for form in (plain, sandhi_syllable(plain, sandhi_dialect),
-                     sandhi_syllable(plain, sandhi_dialect, before_a=True)):
-            text = render(form, options.system, options.tones)
-            strings += [text, capitalize(text, options.system)]
+        if spoken:
+            strings += [*both(plain), *both(sandhi_syllable(plain, sandhi_dialect)),
+                        *both(sandhi_syllable(plain, sandhi_dialect, before_a=True))]
+        else:
+            strings += both(plain) * 3
     return strings
 
 

@@ -39,7 +39,8 @@ def is_han(ch: str) -> bool:
 
 def is_alnum(ch: str) -> bool:
     cp = ord(ch)
-    return 0x30 <= cp <= 0x39 or 0x41 <= cp <= 0x5A or 0x61 <= cp <= 0x7A or 0xC0 <= cp <= 0x24F
+    return (0x30 <= cp <= 0x39 or 0x41 <= cp <= 0x5A or 0x61 <= cp <= 0x7A or 0xC0 <= cp <= 0x24F
+            or 0x1E00 <= cp <= 0x1EFF)
 
 
 def is_wide_punctuation(ch: str) -> bool:

@@ -47,22 +47,17 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import enum
 import functools
 import re
 import unicodedata
 from collections.abc import Mapping
 
+from .options import Romanized  # noqa: F401 (part of this module's API)
 from .syllable import NEUTRAL_PREFIX, SyllableError, parse_syllable, split_numbered
 from .systems import LATIN_SYSTEMS, TL_INITIALS, System, ToneStyle, capitalize, render
 
 __all__ = ["Romanized", "convert_romanized", "convert_with_offsets", "Conversion",
            "parse_tl_syllable", "parse_poj_syllable", "FINALS"]
-
-
-class Romanized(str, enum.Enum):
-    KEEP = "keep"        # Latin text passes through unchanged (the default)
-    CONVERT = "convert"  # TL/POJ words in the text are rewritten in the chosen system
 
 
 # --------------------------------------------------------------------------

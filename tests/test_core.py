@@ -27,6 +27,7 @@ def annotator():
     ("台灣。台灣！台灣？", "Tâi-uân. Tâi-uân! Tâi-uân?"),
     ("龘台灣", "龘 Tâi-uân"),
     ("無去", "Bô--khì"),
+    ("我ḿ知", "Guá ḿ tsai"),            # an accented Latin letter outside Latin-1 is a word too
 ])
 def test_romanize_exact(annotator, text, expected):
     assert annotator.romanize(text) == expected
