@@ -111,7 +111,9 @@ def targets(r: Results) -> list[tuple[str, str, str, str]]:
                     r.rate("threads", "zlib.compress (yardstick), 1 thread"))
     figure = "romanize, 2 threads ÷ 1 thread (bytes/s, ~20 MB input)"
     if value is not None and offered is not None:
-        rows.append((figure, f"{value:.2f} (zlib, GIL-free: {offered:.2f})", "≥ 1.7", verdict(value >= 1.7)))
+        # When GIL-free code itself got less than the target, the machine had no second core to give.
+        judged = verdict(value >= 1.7) if value >= 1.7 or offered >= 1.7 else "inconclusive: no free second core"
+        rows.append((figure, f"{value:.2f} (zlib, GIL-free: {offered:.2f})", "≥ 1.7", judged))
     else:
         add(figure, value, ".2f", "≥ 1.7", lambda v: v >= 1.7)
 
