@@ -147,3 +147,27 @@ def test_api_index_and_openapi(client):
     response = client.get("/api/openapi.yaml")
     assert response.status_code == 200
     assert b"openapi: 3.1.0" in b"".join(response.streaming_content)
+
+
+def test_the_openapi_examples_are_what_the_api_answers(client):
+    import pathlib
+
+    import yaml
+    spec = yaml.safe_load((pathlib.Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml").read_text())
+    assert spec["openapi"] == "3.1.0"
+    annotate = spec["paths"]["/api/annotate"]["post"]
+    request = annotate["requestBody"]["content"]["application/json"]["example"]
+    expected = annotate["responses"]["200"]["content"]["application/json"]["example"]
+    assert post(client, request).json() == expected
+    lookup = spec["paths"]["/api/lookup/{text}"]["get"]
+    expected = lookup["responses"]["200"]["content"]["application/json"]["example"]
+    assert client.get(f"/api/lookup/{expected['key']}").json() == expected
+    bodies = {"missing": {}, "unknown": {"text": "台灣", "colour": "red"}, "not_object": [1, 2],
+              "utf8": b'{"text": "\xff\xfe"}', "option": {"text": "台灣", "system": "klingon"}}
+    examples = spec["components"]["responses"]["BadRequest"]["content"]["application/json"]["examples"]
+    assert set(examples) == set(bodies)
+    for name, example in examples.items():
+        response = post(client, bodies[name])
+        assert (response.status_code, response.json()) == (400, example["value"]), name
+    enum = spec["components"]["schemas"]["System"]["enum"]
+    assert enum == client.get("/api/lookup/台").json()["systems"]

@@ -297,3 +297,9 @@ def test_csrf_is_enforced_on_the_forms(article):
     page = client.get(INPUT).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     assert client.post(INPUT, {"text": "台灣", **OPTIONS, "csrfmiddlewaretoken": token}).status_code == 302
+
+
+def test_favicon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.headers["Location"] == "/static/webproject/favicon.svg"
+    assert client.get("/static/webproject/favicon.svg").status_code == 200

@@ -26,8 +26,8 @@ pytestmark = [
 TEXT = "我行路去銀行。\n台灣"
 
 
-@pytest.fixture
-def browser():
+def start_chromium(javascript=True):
+    """Headless Debian chromium through chromium-driver, with a fresh profile."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
@@ -38,13 +38,34 @@ def browser():
                  "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,1000", "--lang=en-US"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.implicitly_wait(0)
+    driver.fastpron_profile = profile
+    return driver
+
+
+def stop_chromium(driver):
+    driver.quit()
+    shutil.rmtree(driver.fastpron_profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser():
+    driver = start_chromium()
     try:
         yield driver
     finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        stop_chromium(driver)
+
+
+@pytest.fixture
+def browser_without_javascript():
+    driver = start_chromium(javascript=False)
+    try:
+        yield driver
+    finally:
+        stop_chromium(driver)
 
 
 def readings(driver):
@@ -131,41 +152,34 @@ def test_type_submit_switch_and_pick(browser, live_server):
     assert rt.rect["x"] > base.rect["x"] + 10         # right of the character
     screenshot(browser, "04-tps-vertical.png")
 
+    # print: the article alone, no forms, no buttons
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    for selector in (".site-header", ".display-options", ".toolbar", ".running-text", ".site-footer"):
+        assert browser.find_element(By.CSS_SELECTOR, selector).value_of_css_property("display") == "none", selector
+    assert browser.find_element(By.ID, "fp-article").is_displayed()
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
     # no script error and no Content-Security-Policy violation on the way
     severe = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert severe == []
 
 
-def test_pages_work_without_javascript(live_server):
+def test_pages_work_without_javascript(browser_without_javascript, live_server):
     """The same flow with scripts off: plain forms and links."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="fastpron-chromium-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    try:
-        driver.get(live_server.url + "/article_pronunciation/input/")
-        driver.find_element(By.NAME, "text").send_keys(TEXT)
-        driver.find_element(By.CSS_SELECTOR, ".input-form button[type=submit]").click()
-        wait(driver, lambda d: readings(d)[:2] == ["guá", "kiânn"], "no result page")
-        Select(driver.find_element(By.NAME, "system")).select_by_value("tlpa")
-        driver.find_element(By.CSS_SELECTOR, ".display-options button[type=submit]").click()
-        wait(driver, lambda d: readings(d)[:2] == ["gua2", "kiann5"], "the options form did not apply")
-        driver.find_element(By.CSS_SELECTOR, "a[href*='/readings/']").click()
-        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'input[name="pick-0"]'), "no readings page")
-        driver.find_element(By.CSS_SELECTOR, 'input[name="pick-0"][value="1"]').click()
-        driver.find_element(By.CSS_SELECTOR, ".readings-form button[type=submit]").click()
-        wait(driver, lambda d: readings(d)[:2] == ["ngoo2", "kiann5"], "the pick was not saved")
-        assert "已與文章一起儲存" in driver.find_element(By.CSS_SELECTOR, ".messages").text
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    driver = browser_without_javascript
+    driver.get(live_server.url + "/article_pronunciation/input/")
+    driver.find_element(By.NAME, "text").send_keys(TEXT)
+    driver.find_element(By.CSS_SELECTOR, ".input-form button[type=submit]").click()
+    wait(driver, lambda d: readings(d)[:2] == ["guá", "kiânn"], "no result page")
+    Select(driver.find_element(By.NAME, "system")).select_by_value("tlpa")
+    driver.find_element(By.CSS_SELECTOR, ".display-options button[type=submit]").click()
+    wait(driver, lambda d: readings(d)[:2] == ["gua2", "kiann5"], "the options form did not apply")
+    driver.find_element(By.CSS_SELECTOR, "a[href*='/readings/']").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'input[name="pick-0"]'), "no readings page")
+    driver.find_element(By.CSS_SELECTOR, 'input[name="pick-0"][value="1"]').click()
+    driver.find_element(By.CSS_SELECTOR, ".readings-form button[type=submit]").click()
+    wait(driver, lambda d: readings(d)[:2] == ["ngoo2", "kiann5"], "the pick was not saved")
+    assert "已與文章一起儲存" in driver.find_element(By.CSS_SELECTOR, ".messages").text

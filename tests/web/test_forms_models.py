@@ -126,3 +126,21 @@ def test_user_entry_readings_are_split_and_normalized():
     entry.full_clean()
     assert (entry.key, entry.readings, entry.reading_list) == ("台灣", "tâi-uân, tâi-oân", ["tâi-uân", "tâi-oân"])
     assert UserEntry(key="台灣", readings="x", hidden=True).reading_list == []
+
+
+def test_purge_articles_deletes_only_old_ones():
+    import io
+    from datetime import timedelta
+
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+    old = Article.objects.create(text="舊")
+    Article.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=40))
+    new = Article.objects.create(text="新")
+    out = io.StringIO()
+    call_command("purge_articles", "--older-than", "30", "--dry-run", stdout=out)
+    assert out.getvalue() == "would delete 1 articles older than 30 days\n"
+    call_command("purge_articles", "--older-than", "30", stdout=out)
+    assert list(Article.objects.values_list("pk", flat=True)) == [new.pk]
+    with pytest.raises(CommandError, match="1 or more"):
+        call_command("purge_articles", "--older-than", "0")
