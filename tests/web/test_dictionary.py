@@ -130,11 +130,13 @@ def test_no_reload_while_nothing_changed(client, monkeypatch):
 
 
 def test_every_edit_changes_the_revision():
+    assert DictionaryState.objects.count() == 1        # made by the migration
     first = DictionaryState.current()
     entry = UserEntry.objects.create(key="龘", readings="tâ")
     second = DictionaryState.current()
     entry.delete()
     assert len({first, second, DictionaryState.current()}) == 3
+    assert DictionaryState.objects.count() == 1
 
 
 # -- admin --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fastpron import System
@@ -110,8 +111,11 @@ class DictionaryState(models.Model):
 
     @classmethod
     def bump(cls) -> uuid.UUID:
+        """A new revision, in the caller's transaction (the row is locked until it ends)."""
         revision = uuid.uuid4()
-        cls.objects.update_or_create(pk=1, defaults={"revision": revision})
+        if not cls.objects.filter(pk=1).update(revision=revision, changed=timezone.now()):
+            # The migration creates the row; this only runs after a flush.
+            cls.objects.update_or_create(pk=1, defaults={"revision": revision})
         return revision
 
     @classmethod
