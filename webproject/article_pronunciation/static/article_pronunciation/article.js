@@ -117,8 +117,7 @@
       var item = document.createElement("li");
       var button = document.createElement("button");
       button.type = "button";
-      button.setAttribute("role", "option");
-      button.setAttribute("aria-selected", number === choice.choice ? "true" : "false");
+      button.setAttribute("aria-pressed", number === choice.choice ? "true" : "false");
       button.setAttribute("data-number", String(number));
       var text = document.createElement("span");
       text.textContent = reading;
@@ -136,7 +135,7 @@
     picker.style.left = Math.max(8, Math.min(window.scrollX + box.left,
                                              window.scrollX + document.documentElement.clientWidth - picker.offsetWidth - 8)) + "px";
     picker.style.top = (window.scrollY + box.bottom + 6) + "px";
-    var selected = list.querySelector('[aria-selected="true"]') || list.querySelector("button");
+    var selected = list.querySelector('[aria-pressed="true"]') || list.querySelector("button");
     selected.focus();
   }
 
