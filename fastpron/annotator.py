@@ -171,7 +171,9 @@ class Annotator(BaseAnnotator):
 
     def _table(self, options: Options):
         syllables = self._syllables()
-        key = options.table_key + (len(syllables),)
+        # Keyed by the syllables the user dictionary adds, not by their number:
+        # two dictionaries can add as many different syllables.
+        key = options.table_key + (tuple(syllables[len(self._core.base_lexicon.syllables):]),)
         table = self._tables.get(key)
         if table is None:
             table = self._core_module.RenderTable(rendered_strings(syllables, options),
@@ -205,6 +207,7 @@ class Annotator(BaseAnnotator):
         return _lexicon.canonical(key, self._core.base_lexicon.variants)
 
     def _user_dictionary_changed(self):
+        self._tables = {key: table for key, table in self._tables.items() if not key[-1]}  # drop the old overlay's
         if not self._user:
             self._core.overlay_lexicon = None
             return

@@ -1,0 +1,64 @@
+"""Shared by tests/reliability and tests/fuzz (their conftest.py import it): the soak switch, figures, helpers.
+
+Tests marked `soak` are the long versions; pyproject.toml deselects them
+(`-m "not soak"`) and `make soak` runs them.  Every check records its
+figures (inputs tried, requests sent, errors seen, memory before and after)
+with the `figures` fixture: they are printed, and written to
+test-artifacts/reliability/<check>.json, where docs/reliability.md's numbers
+come from (`python tests/reliability/figures.py` prints them as a table).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import sys
+import time
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "reliability"
+for helper_dir in (ROOT / "tests" / "deploy", ROOT / "tests" / "fuzz"):   # deploy_stack.py, fuzzlib.py
+    if str(helper_dir) not in sys.path:
+        sys.path.insert(0, str(helper_dir))
+
+SOAK = os.environ.get("FASTPRON_SOAK") == "1"     # set by `make soak`: the long versions
+
+
+class Figures(dict):
+    """The figures of one check, written out when the test ends (pass or fail)."""
+
+    def __init__(self, name: str):
+        super().__init__(check=name, soak=SOAK)
+        self.name = name
+        self.started = time.monotonic()
+
+    def save(self) -> None:
+        self["seconds"] = round(time.monotonic() - self.started, 1)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / f"{self.name}.json").write_text(json.dumps(self, indent=1, ensure_ascii=False) + "\n",
+                                                      encoding="utf-8")
+        print(f"\nfigures {self.name}: {json.dumps(self, ensure_ascii=False)}")
+
+
+@pytest.fixture
+def figures(request):
+    """figures["inputs"] = ...: recorded under the test's name (soak runs get a '.soak' suffix)."""
+    name = request.node.name.removeprefix("test_").replace("[", ".").replace("]", "")
+    record = Figures(name + (".soak" if SOAK and request.node.get_closest_marker("soak") else ""))
+    yield record
+    record.save()
+
+
+def run_python(code: str, *args: str, timeout: float, env: dict | None = None, cwd=ROOT):
+    """Run `code` in a fresh interpreter of this venv; a crash or a hang fails with what it printed."""
+    import subprocess
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})}, cwd=cwd)
+    if proc.returncode != 0:
+        raise AssertionError(f"child exited {proc.returncode}\n--- stdout\n{proc.stdout[-3000:]}\n"
+                             f"--- stderr\n{proc.stderr[-3000:]}")
+    return proc
