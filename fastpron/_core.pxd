@@ -35,6 +35,7 @@ cdef struct LexView:
     uint32_t n_entries
     uint32_t max_key_len
     uint32_t* canon          # BMP code point -> its standard form (variants), built on load
+    uint8_t* has_variant     # bitmap over the BMP: does canon change this code point?
     const uint32_t* astral_variants  # sorted (variant, standard) pairs above the BMP
     Py_ssize_t n_astral_variants
 
@@ -52,11 +53,14 @@ cdef struct TokenBuffer:
     Py_ssize_t capacity
 
 cdef struct TextBuffer:
-    void* data               # the characters of the output str being written
-    int kind                 # 1, 2 or 4 when writing; 0 when only measuring
-    Py_ssize_t length        # characters written (or measured) so far
-    Py_UCS4 max_char         # the largest character measured
+    void* data               # where characters go: a growable UCS-4 scratch, or the final str
+    int kind                 # 4, 2 or 1: code unit size of data; 0: only measure
+    bint growable            # data is the scratch, grown on demand
+    Py_ssize_t length
+    Py_ssize_t capacity
+    Py_UCS4 max_char         # the largest character put: it decides the str's kind
     Py_UCS4 last             # the last character put
+    bint failed              # an allocation failed
 
 cdef struct TableView:
     Py_UCS4* pool
@@ -89,9 +93,11 @@ cdef class RenderTable:
 cdef class Core:
     cdef CompiledLexicon base
     cdef CompiledLexicon overlay
+    cdef Py_UCS4* scratch            # an output buffer kept between calls (taken under the GIL)
+    cdef Py_ssize_t scratch_capacity
     cdef int32_t unknown_cost
     cdef int32_t other_cost
     cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
                       TokenBuffer* tokens, dict picks) except -1
     cdef _check_table(self, RenderTable table, CompiledLexicon overlay)
-    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks)
+    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks, bint once)

@@ -20,6 +20,7 @@ cdef extern from "Python.h":
     void* PyUnicode_DATA(object)
     Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index) nogil
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
 
 cdef extern from *:
     """
@@ -34,13 +35,15 @@ cdef extern from *:
     void prefetch "FP_PREFETCH"(const void* address) nogil
 
 cdef enum:
+    SCRATCH_KEPT = 1 << 22  # code points of output buffer a Core keeps between calls (16 MB)
     PREFETCH_DISTANCE = 3   # characters ahead: about one memory latency of segmenter work
     BMP_SIZE = 0x10000
     VARIANTS = 6            # strings per syllable in a RenderTable (options.variant_index)
     FORM_SPOKEN = 1         # the sandhi form
     FORM_BEFORE_A = 2       # the sandhi form before the suffix 仔 á
-    FLAG_NEUTRAL = 1        # RenderTable syllable flags
+    FLAG_NEUTRAL = 1        # RenderTable syllable flags (options.py)
     FLAG_SUFFIX_A = 2
+    FLAG_HYPHENATED = 4     # set here: the citation form starts with '-' ("--ah")
 
 # Slot.entry: record offset + 1 in the low bits, flags in the high ones (lexicon.py: SLOT_*).
 cdef enum:
@@ -90,8 +93,10 @@ cdef inline bint is_han(Py_UCS4 cp) noexcept nogil:
 cdef inline Py_UCS4 standard_char(const LexView* lex, Py_UCS4 cp) noexcept nogil:
     """The character the lexicon keys use for cp (臺 -> 台): look-ups go by it."""
     cdef Py_ssize_t low = 0, high = lex.n_astral_variants, middle
-    if <uint32_t>cp < BMP_SIZE:
-        return lex.canon[<uint32_t>cp]
+    cdef uint32_t c = <uint32_t>cp
+    if c < BMP_SIZE:
+        # The 8 KB bitmap stays in cache; the 256 KB map is read for variants only.
+        return lex.canon[c] if (lex.has_variant[c >> 3] >> (c & 7)) & 1 else cp
     while low < high:
         middle = (low + high) // 2
         if lex.astral_variants[2 * middle] < <uint32_t>cp:
@@ -182,21 +187,43 @@ cdef bint tokens_push(TokenBuffer* buf, Py_ssize_t start, Py_ssize_t end, const 
     return True
 
 
-# The writers run twice: once with kind 0 to measure the output's length and
-# largest character, then into a str allocated for exactly that (PyUnicode_New
-# needs both up front, and a str must use the narrowest kind that fits).
+# A writer puts characters into a TextBuffer, which is one of:
+#   a growable UCS-4 scratch (kind 4, growable), copied into the str at the end:
+#     one pass, best for small outputs (romanize);
+#   a measurement (kind 0) and then the final str itself (its kind, 1, 2 or 4):
+#     two passes that never hold the output twice, best for large ones (to_html).
+# Either way the str gets the narrowest kind that fits, as every str must.
+
+cdef bint text_grow(TextBuffer* out, Py_ssize_t extra) noexcept nogil:
+    cdef Py_ssize_t capacity
+    cdef void* grown
+    if out.failed or not out.growable:
+        return False
+    capacity = out.capacity * 2 if out.capacity else 4096
+    while capacity < out.length + extra:
+        capacity *= 2
+    grown = realloc(out.data, capacity * sizeof(Py_UCS4))
+    if grown == NULL:
+        out.failed = True
+        return False
+    out.data = grown
+    out.capacity = capacity
+    return True
+
 
 cdef inline void text_putc(TextBuffer* out, Py_UCS4 ch) noexcept nogil:
-    if out.kind == 2:
+    if out.kind == 4:
+        if out.length == out.capacity and not text_grow(out, 1):
+            return
+        (<Py_UCS4*>out.data)[out.length] = ch
+    elif out.kind == 2:
         (<Py_UCS2*>out.data)[out.length] = <Py_UCS2>ch
     elif out.kind == 1:
         (<Py_UCS1*>out.data)[out.length] = <Py_UCS1>ch
-    elif out.kind == 4:
-        (<Py_UCS4*>out.data)[out.length] = ch
-    elif ch > out.max_char:
-        out.max_char = ch
-    out.last = ch
     out.length += 1
+    out.last = ch
+    if ch > out.max_char:
+        out.max_char = ch
 
 
 cdef inline void text_puts(TextBuffer* out, const Py_UCS4* chars, Py_ssize_t n, Py_UCS4 max_char) noexcept nogil:
@@ -204,34 +231,37 @@ cdef inline void text_puts(TextBuffer* out, const Py_UCS4* chars, Py_ssize_t n, 
     cdef Py_ssize_t k
     if n <= 0:
         return
-    if out.kind == 2:
+    if out.kind == 4:
+        if out.length + n > out.capacity and not text_grow(out, n):
+            return
+        memcpy(<Py_UCS4*>out.data + out.length, chars, n * sizeof(Py_UCS4))
+    elif out.kind == 2:
         for k in range(n):
             (<Py_UCS2*>out.data)[out.length + k] = <Py_UCS2>chars[k]
     elif out.kind == 1:
         for k in range(n):
             (<Py_UCS1*>out.data)[out.length + k] = <Py_UCS1>chars[k]
-    elif out.kind == 4:
-        memcpy(<Py_UCS4*>out.data + out.length, chars, n * sizeof(Py_UCS4))
-    elif max_char > out.max_char:
-        out.max_char = max_char
-    out.last = chars[n - 1]
     out.length += n
+    out.last = chars[n - 1]
+    if max_char > out.max_char:
+        out.max_char = max_char
 
 
 cdef inline void text_ascii(TextBuffer* out, const char* s) noexcept nogil:
-    """Put an ASCII literal (markup)."""
+    """Put an ASCII literal (markup); ASCII never decides the output's kind."""
     cdef Py_ssize_t n = strlen(s), k
-    if out.kind == 2:
+    if out.kind == 4:
+        if out.length + n > out.capacity and not text_grow(out, n):
+            return
+        for k in range(n):
+            (<Py_UCS4*>out.data)[out.length + k] = <Py_UCS4>s[k]
+    elif out.kind == 2:
         for k in range(n):
             (<Py_UCS2*>out.data)[out.length + k] = <Py_UCS2>s[k]
     elif out.kind == 1:
         memcpy(<Py_UCS1*>out.data + out.length, s, n)
-    elif out.kind == 4:
-        for k in range(n):
-            (<Py_UCS4*>out.data)[out.length + k] = <Py_UCS4>s[k]
-    # (measuring: ASCII never changes which kind the output needs)
-    out.last = <Py_UCS4>s[n - 1]
     out.length += n
+    out.last = <Py_UCS4>s[n - 1]
 
 
 cdef inline void text_integer(TextBuffer* out, Py_ssize_t value) noexcept nogil:
@@ -249,23 +279,44 @@ cdef inline void text_integer(TextBuffer* out, Py_ssize_t value) noexcept nogil:
         text_putc(out, <Py_UCS4>digits[n])
 
 
-cdef object write_str(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
-                      const TableView* table, int options):
-    """Run `writer` to measure, then into a new str of exactly that size."""
-    cdef TextBuffer out
-    out.data = NULL
-    out.kind = 0
-    out.length = 0
-    out.max_char = 0
-    out.last = 0
+cdef object write_once(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
+                       const TableView* table, int options, TextBuffer* scratch):
+    """Run `writer` into the growable scratch, then copy the result into a new str."""
+    cdef Py_ssize_t k, n
+    cdef int out_kind
+    cdef void* target
+    cdef const Py_UCS4* source
+    scratch.kind, scratch.growable = 4, True
+    with nogil:
+        writer(tokens.items, tokens.length, data, kind, table, options, scratch)
+    if scratch.failed:
+        raise MemoryError("fastpron: out of memory while writing the output")
+    n = scratch.length
+    result = PyUnicode_New(n, scratch.max_char)
+    if n:
+        target, out_kind, source = PyUnicode_DATA(result), PyUnicode_KIND(result), <const Py_UCS4*>scratch.data
+        with nogil:
+            if out_kind == 1:
+                for k in range(n):
+                    (<Py_UCS1*>target)[k] = <Py_UCS1>source[k]
+            elif out_kind == 2:
+                for k in range(n):
+                    (<Py_UCS2*>target)[k] = <Py_UCS2>source[k]
+            else:
+                memcpy(target, source, n * sizeof(Py_UCS4))
+    return result
+
+
+cdef object write_twice(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
+                        const TableView* table, int options):
+    """Run `writer` to measure, then straight into a new str of exactly that size."""
+    cdef TextBuffer out = TextBuffer(NULL, 0, False, 0, 0, 0, 0, False)
     with nogil:
         writer(tokens.items, tokens.length, data, kind, table, options, &out)
     result = PyUnicode_New(out.length, out.max_char)
     if out.length:
-        out.data = PyUnicode_DATA(result)
-        out.kind = PyUnicode_KIND(result)
-        out.length = 0
-        out.last = 0
+        out.data, out.kind, out.length, out.last = PyUnicode_DATA(result), PyUnicode_KIND(result), 0, 0
+        out.capacity = PyUnicode_GET_LENGTH(result)
         with nogil:
             writer(tokens.items, tokens.length, data, kind, table, options, &out)
     return result
@@ -445,6 +496,7 @@ cdef class CompiledLexicon:
         self.view.root = NULL
         self.view.filter = NULL
         self.view.canon = NULL
+        self.view.has_variant = NULL
         self.view.astral_variants = NULL
         self.view.n_astral_variants = 0
         self.view.n_entries = 0
@@ -503,7 +555,8 @@ cdef class CompiledLexicon:
         """The BMP map (identity but for variants) and the sorted astral pairs."""
         cdef Py_ssize_t k, n_astral = 0
         self.view.canon = <uint32_t*>malloc(BMP_SIZE * sizeof(uint32_t))
-        if self.view.canon == NULL:
+        self.view.has_variant = <uint8_t*>calloc(BMP_SIZE // 8, 1)
+        if self.view.canon == NULL or self.view.has_variant == NULL:
             raise MemoryError()
         for k in range(BMP_SIZE):
             self.view.canon[k] = <uint32_t>k
@@ -512,6 +565,7 @@ cdef class CompiledLexicon:
                 raise _lexicon.LexiconError(f"{self.origin}: variant pair {k} is out of range or order")
             if pairs[2 * k] < BMP_SIZE:
                 self.view.canon[pairs[2 * k]] = pairs[2 * k + 1]
+                self.view.has_variant[pairs[2 * k] >> 3] |= <uint8_t>(1 << (pairs[2 * k] & 7))
             elif n_astral == 0:
                 self.view.astral_variants = pairs + 2 * k    # sorted, so the astral ones come last
                 n_astral = n_pairs - k
@@ -580,6 +634,7 @@ cdef class CompiledLexicon:
         free(self.view.root)
         free(self.view.filter)
         free(self.view.canon)
+        free(self.view.has_variant)
 
     @property
     def n_entries(self):
@@ -623,6 +678,9 @@ cdef class RenderTable:
             raise MemoryError()
         memcpy(self.view.syllable_flags, <const char*>flags, len(flags))
         cdef Py_ssize_t total = 0, k, c
+        for k in range(len(flags)):
+            if (<str>strings[k * VARIANTS]).startswith("-"):
+                self.view.syllable_flags[k] |= FLAG_HYPHENATED
         for k in range(self.view.n_strings):
             self.view.offsets[k] = total
             total += len(<str>strings[k])
@@ -671,8 +729,7 @@ cdef inline uint32_t syllable_id(const CToken* token, Py_ssize_t k) noexcept nog
 
 cdef inline bint hyphenated(const TableView* table, uint32_t sid) noexcept nogil:
     """Does the syllable render with a leading '-' ("--ah"), so no separator goes before it?"""
-    cdef Py_ssize_t at = table.offsets[sid * VARIANTS]
-    return table.offsets[sid * VARIANTS + 1] > at and table.pool[at] == 0x2D
+    return table.syllable_flags[sid] & FLAG_HYPHENATED
 
 
 cdef inline int spoken_form(const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t,
@@ -929,6 +986,8 @@ cdef class Core:
 
     def __cinit__(self, CompiledLexicon base not None, int unknown_cost=_lexicon.UNKNOWN_COST,
                   int other_cost=_lexicon.OTHER_COST):
+        self.scratch = NULL
+        self.scratch_capacity = 0
         self.base = base
         self.overlay = None
         self.unknown_cost = unknown_cost
@@ -974,21 +1033,37 @@ cdef class Core:
 
     def romanize(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
         """`text` romanised with `table`; options are the OPT_* bits."""
-        return self._write(write_romanized, text, table, options, picks)
+        return self._write(write_romanized, text, table, options, picks, True)
 
     def to_html(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
         """`text` as ruby HTML with `table`; options are the OPT_* bits."""
-        return self._write(write_html, text, table, options, picks)
+        return self._write(write_html, text, table, options, picks, False)
 
-    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks):
+    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks, bint once):
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
+        cdef TextBuffer scratch = TextBuffer(NULL, 4, True, 0, 0, 0, 0, False)
         cdef CompiledLexicon base = self.base, overlay = self.overlay
         self._check_table(table, overlay)
+        if once:
+            # Take the kept scratch buffer (under the GIL, a hand-over between
+            # threads); a thread that finds it taken starts its own.
+            scratch.data, scratch.capacity = self.scratch, self.scratch_capacity
+            self.scratch, self.scratch_capacity = NULL, 0
         try:
             self._segment(text, base, overlay, &tokens, picks)
-            return write_str(writer, &tokens, PyUnicode_DATA(text), PyUnicode_KIND(text), &table.view, options)
+            if once:
+                return write_once(writer, &tokens, PyUnicode_DATA(text), PyUnicode_KIND(text), &table.view,
+                                  options, &scratch)
+            return write_twice(writer, &tokens, PyUnicode_DATA(text), PyUnicode_KIND(text), &table.view, options)
         finally:
             free(tokens.items)
+            if once and self.scratch == NULL and scratch.capacity <= SCRATCH_KEPT:
+                self.scratch, self.scratch_capacity = <Py_UCS4*>scratch.data, scratch.capacity
+            else:
+                free(scratch.data)
+
+    def __dealloc__(self):
+        free(self.scratch)
 
     def annotate(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
         """A list of Token objects, readings rendered with `table`."""
