@@ -25,7 +25,7 @@ from .systems import Dialect, System, ToneStyle
 __version__ = "0.1.0"
 __all__ = [
     "Annotator", "Token", "System", "ToneStyle", "Sandhi", "Dialect", "Punctuation", "Options",
-    "LexiconError", "annotate", "romanize", "to_html", "lookup", "default_annotator",
+    "LexiconError", "annotate", "romanize", "to_html", "to_json", "lookup", "default_annotator",
 ]
 
 _default: Annotator | None = None
@@ -55,6 +55,11 @@ def romanize(text: str, **options) -> str:
 def to_html(text: str, **options) -> str:
     """`text` as ``<ruby>`` HTML, one reading over each character, everything escaped."""
     return default_annotator().to_html(text, **options)
+
+
+def to_json(text: str, **options) -> str:
+    """The tokens of `text` as a JSON array (the fields of ``Token.asdict()``), written natively."""
+    return default_annotator().to_json(text, **options)
 
 
 def lookup(key: str) -> list[str]:

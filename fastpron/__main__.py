@@ -46,26 +46,32 @@ def build_parser() -> argparse.ArgumentParser:
                              "system (default: leave Latin text as it is)")
     parser.add_argument("--lexicon", metavar="TSV", help="use another lexicon TSV (same columns as lexicon_data/lexicon.tsv)")
     parser.add_argument("--user-dict", metavar="TSV", action="append", default=[],
-                        help="user dictionary, lines 'word<TAB>reading'; may be repeated")
+                        help="user dictionary: lines 'word<TAB>reading', or 'word<TAB>-' to hide a word; "
+                             "may be repeated")
     parser.add_argument("--lookup", metavar="KEY", help="print every reading of a character or word and exit")
     return parser
 
 
-def read_user_dict(path: str) -> dict[str, list[str]]:
-    entries: dict[str, list[str]] = {}
+def read_user_dict(path: str) -> dict[str, list[str] | None]:
+    """Lines 'word<TAB>reading' (a word may have several lines), or 'word<TAB>-' to hide
+    a lexicon word; '#' starts a comment line; a 'hanji' header line is skipped."""
+    entries: dict[str, list[str] | None] = {}
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, start=1):
             line = line.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
             fields = line.split("\t")
-            if len(fields) < 2 or fields[0] == "hanji":
-                if fields[0] == "hanji":
-                    continue
-                raise ValueError(f"{path}:{number}: expected 'word<TAB>reading'")
-            entries.setdefault(fields[0], []).append(fields[1])
+            if fields[0] == "hanji":
+                continue
+            if len(fields) < 2 or not fields[1].strip():
+                raise ValueError(f"{path}:{number}: expected 'word<TAB>reading' or 'word<TAB>-'")
+            if fields[1].strip() == "-":
+                entries[fields[0]] = None
+            else:
+                readings = entries.get(fields[0]) or []
+                entries[fields[0]] = readings + [fields[1]]
     return entries
-
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,8 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             elif args.format == "html":
                 result = annotator.to_html(line, **converting)
             else:
-                result = json.dumps({"text": line, "tokens": [t.asdict() for t in annotator.annotate(line)]},
-                                    ensure_ascii=False)
+                result = f'{{"text": {json.dumps(line, ensure_ascii=False)}, "tokens": {annotator.to_json(line)}}}'
             out.write(result + "\n")
     except BrokenPipeError:
         return 0

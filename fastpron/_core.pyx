@@ -55,6 +55,7 @@ cdef uint32_t SLOT_EXTENDS = 1u << 31
 cdef uint32_t NO_PARENT = 0xFFFFFFFFu
 
 KIND_NAMES = ("other", "char", "word", "unknown")
+cdef const char* HEX_DIGITS = b"0123456789abcdef"
 
 
 # ---------------------------------------------------------------- records
@@ -691,8 +692,8 @@ cdef class RenderTable:
             raise MemoryError()
         for k in range(self.view.n_strings):
             s = <str>strings[k]
-            if any(ch in s for ch in "&<>\"'"):
-                raise ValueError(f"a rendered syllable cannot hold HTML-special characters: {s!r}")
+            if any(ch in s for ch in "&<>\"'\\"):
+                raise ValueError(f"a rendered syllable cannot hold HTML or JSON special characters: {s!r}")
             for c in range(len(s)):
                 self.view.pool[self.view.offsets[k] + c] = ord(s[c])
                 if <Py_UCS4>ord(s[c]) > self.view.max_chars[k]:
@@ -926,6 +927,98 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
         text_ascii(out, b"</span>")
 
 
+cdef inline void put_json_char(TextBuffer* out, Py_UCS4 cp) noexcept nogil:
+    """One character inside a JSON string (RFC 8259); a lone surrogate becomes its
+    escape, so the document can still be encoded."""
+    cdef char escape[8]
+    cdef int k
+    if cp == 0x22:
+        text_ascii(out, b'\\"')
+    elif cp == 0x5C:
+        text_ascii(out, b"\\\\")
+    elif cp == 0x0A:
+        text_ascii(out, b"\\n")
+    elif cp < 0x20 or 0xD800 <= cp <= 0xDFFF:
+        escape[0], escape[1] = 0x5C, 0x75               # \u
+        for k in range(4):
+            escape[5 - k] = HEX_DIGITS[(<uint32_t>cp >> (4 * k)) & 0xF]
+        escape[6] = 0
+        text_ascii(out, escape)
+    else:
+        text_putc(out, cp)
+
+
+cdef void put_json_reading(TextBuffer* out, const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t,
+                           const uint32_t* reading, bint chosen, const TableView* table, int options) noexcept nogil:
+    """A reading as a JSON string: syllables joined as the system joins them; the
+    chosen reading takes its spoken forms when sandhi is on."""
+    cdef const CToken* token = &tokens[t]
+    cdef Py_UCS4 separator = 0x20 if reading[0] & READING_PHRASE else table.separator
+    cdef Py_ssize_t k
+    cdef uint32_t sid
+    cdef int form
+    text_putc(out, 0x22)
+    for k in range(token.end - token.start):
+        sid = reading[2 + k]
+        if k > 0 and separator and not hyphenated(table, sid):
+            text_putc(out, separator)
+        form = spoken_form(tokens, n_tokens, t, k, table) if chosen and options & OPT_SANDHI else 0
+        put_syllable(out, table, variant_index(sid, k == 0 and (reading[0] & READING_CAPITAL) != 0, form))
+    text_putc(out, 0x22)
+
+
+cdef void write_json(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
+                     const TableView* table, int options, TextBuffer* out) noexcept nogil:
+    """The tokens as a JSON array of objects, the fields of Token.asdict()."""
+    cdef Py_ssize_t t, k, c
+    cdef const CToken* token
+    cdef const uint32_t* reading
+    cdef uint32_t r
+    cdef int form
+    cdef bint first
+    text_putc(out, 0x5B)
+    for t in range(n_tokens):
+        token = &tokens[t]
+        prefetch_record(tokens, n_tokens, t + 8)
+        text_ascii(out, b'{"text":"' if t == 0 else b',{"text":"')
+        for c in range(token.start, token.end):
+            put_json_char(out, PyUnicode_READ(kind, data, c))
+        if token.kind == KIND_OTHER or token.kind == KIND_UNKNOWN:
+            text_ascii(out, b'","reading":null,"syllables":[],"alternatives":[],"kind":"')
+            text_ascii(out, b'other' if token.kind == KIND_OTHER else b'unknown')
+        else:
+            reading = token_reading(token)
+            text_ascii(out, b'","reading":')
+            put_json_reading(out, tokens, n_tokens, t, reading, True, table, options)
+            text_ascii(out, b',"syllables":[')
+            for k in range(token.end - token.start):
+                if k:
+                    text_putc(out, 0x2C)
+                text_putc(out, 0x22)
+                form = spoken_form(tokens, n_tokens, t, k, table) if options & OPT_SANDHI else 0
+                put_syllable(out, table, variant_index(reading[2 + k], k == 0 and (reading[0] & READING_CAPITAL) != 0,
+                                                       form))
+                text_putc(out, 0x22)
+            text_ascii(out, b'],"alternatives":[')
+            first = True
+            for r in range(record_readings(token.record)):
+                if r != <uint32_t>token.choice:
+                    if not first:
+                        text_putc(out, 0x2C)
+                    put_json_reading(out, tokens, n_tokens, t, record_reading(token.record, r), False, table, options)
+                    first = False
+            text_ascii(out, b'],"kind":"')
+            text_ascii(out, b'word' if token.kind == KIND_WORD else b'char')
+        text_ascii(out, b'","start":')
+        text_integer(out, token.start)
+        text_ascii(out, b',"end":')
+        text_integer(out, token.end)
+        text_ascii(out, b',"choice":')
+        text_integer(out, token.choice)
+        text_putc(out, 0x7D)
+    text_putc(out, 0x5D)
+
+
 # ---------------------------------------------------------------- Python objects
 
 cdef class Token:
@@ -1038,6 +1131,10 @@ cdef class Core:
     def to_html(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
         """`text` as ruby HTML with `table`; options are the OPT_* bits."""
         return self._write(write_html, text, table, options, picks, False)
+
+    def to_json(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
+        """The tokens of `text` as a JSON array (the fields of Token.asdict)."""
+        return self._write(write_json, text, table, options, picks, False)
 
     cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks, bint once):
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)

@@ -11,6 +11,7 @@ from . import lexicon as _lexicon
 from .lexicon import Entry, LexiconError, make_reading
 from .options import Options, Romanized, rendered_strings, syllable_flags, syllable_separator, variant_index
 from .syllable import SyllableError, parse_reading
+from .systems import check_syllable
 
 # Bit flags understood by the core's writers (see _core.pyx: OPT_*).
 OPT_CAPITALIZE = 1
@@ -41,12 +42,22 @@ class BaseAnnotator:
         give it, in lexicon order (0 is the best, as `lookup` lists them);
         picks that match no token or no reading are ignored.
         """
-        text, chosen = _check_text(text), self._options(options)
-        if chosen.romanized is Romanized.CONVERT:
-            raise ValueError("romanized='convert' rewrites the text, so token texts and offsets would not match "
-                             "the input; use romanize() or to_html() to convert romanised words, or pass "
-                             "romanized='keep' to annotate()")
+        text, chosen = _check_text(text), self._token_options(options, "annotate")
         return self._annotate(text, chosen, _check_picks(picks))
+
+    def to_json(self, text: str, *, picks: Mapping[int, int] | None = None, text_key: str = "text",
+                **options) -> str:
+        """The tokens of `text` as a JSON array, written by the core: each object has
+        the fields of ``Token.asdict()``, the token text under `text_key`.
+
+        Same as ``json.dumps([t.asdict() for t in annotate(text)])`` but many
+        times faster; lone surrogates come out as ``\\udXXX`` escapes.
+        """
+        text, chosen = _check_text(text), self._token_options(options, "to_json")
+        if not (isinstance(text_key, str) and text_key.isidentifier() and text_key.isascii()):
+            raise ValueError(f"text_key must be a plain ASCII name, not {text_key!r}")
+        result = self._to_json(text, chosen, _check_picks(picks))
+        return result if text_key == "text" else result.replace('{"text":', f'{{"{text_key}":')
 
     def romanize(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
         """`text` written in the chosen system: words hyphenated, punctuation kept."""
@@ -135,6 +146,14 @@ class BaseAnnotator:
         """`key` with variant characters in their standard form (臺 -> 台)."""
         return key
 
+    def _token_options(self, overrides: dict, method: str) -> Options:
+        chosen = self._options(overrides)
+        if chosen.romanized is Romanized.CONVERT:
+            raise ValueError(f"romanized='convert' rewrites the text, so token texts and offsets would not match "
+                             f"the input; use romanize() or to_html() to convert romanised words, or pass "
+                             f"romanized='keep' to {method}()")
+        return chosen
+
     def _options(self, overrides: dict) -> Options:
         return self.options.replace(**overrides) if overrides else self.options
 
@@ -199,6 +218,9 @@ class Annotator(BaseAnnotator):
 
     def _to_html(self, text, options, picks):
         return self._core.to_html(text, self._table(options), self._flags(options, False), picks)
+
+    def _to_json(self, text, options, picks):
+        return self._core.to_json(text, self._table(options), self._flags(options, False), picks)
 
     def _lookup_base(self, key):
         return self._core.lookup(key)
@@ -268,6 +290,11 @@ def _user_entry(key: str, readings) -> Entry:
         if len(reading.syllables) != len(key):
             raise ValueError(f"{text!r} has {len(reading.syllables)} syllables but {key!r} "
                              f"has {len(key)} characters; give one syllable per character")
+        for syllable in reading.syllables:
+            try:
+                check_syllable(syllable)
+            except SyllableError as err:
+                raise ValueError(f"bad reading for {key!r}: {err}") from None
         parsed.append(reading)
     return Entry(key, tuple(parsed), user=True)
 

@@ -36,6 +36,7 @@ import dataclasses
 import math
 import os
 import pathlib
+import re
 import struct
 import sys
 import zlib
@@ -144,7 +145,9 @@ def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
     ``final`` (the reading the key takes at the end of a phrase) or
     ``phrase`` (the key is several words, written apart).
     """
+    from .systems import check_syllable      # systems imports this module's neighbours, not it
     grouped: dict[str, list[Reading]] = {}
+    checked: set[str] = set()
     with open(path, encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")
         if header[:2] != ["hanji", "reading"]:
@@ -168,6 +171,13 @@ def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
             if len(reading.syllables) != len(key):
                 raise LexiconError(
                     f"{path}:{line_number}: {len(reading.syllables)} syllables for {len(key)} characters in {key!r}")
+            for syllable in reading.syllables:
+                if syllable not in checked:
+                    try:
+                        check_syllable(syllable)
+                    except SyllableError as err:
+                        raise LexiconError(f"{path}:{line_number}: {err}") from None
+                    checked.add(syllable)
             grouped.setdefault(key, []).append(reading)
     return {key: Entry(key, tuple(sorted(readings, key=lambda r: -r.weight)))
             for key, readings in grouped.items()}
@@ -326,6 +336,7 @@ class Header:
     max_key_len: int
     body_size: int
     crc: int
+    name: str = "lexicon"       # the file, for the messages of the table readers below
 
 
 def read_header(data: bytes, name: str = "lexicon") -> Header:
@@ -334,7 +345,7 @@ def read_header(data: bytes, name: str = "lexicon") -> Header:
         raise LexiconError(f"{name}: not a compiled fastpron lexicon (bad magic). "
                            f"Delete it and run `python -m fastpron.compile` to rebuild it.")
     fields = _HEADER.unpack_from(data)
-    header = Header(fields[1], fields[3], *fields[4:])
+    header = Header(fields[1], fields[3], *fields[4:], name=name)
     if header.version != FORMAT_VERSION:
         raise LexiconError(f"{name}: format version {header.version}, this fastpron reads "
                            f"{FORMAT_VERSION}. Run `python -m fastpron.compile` to rebuild it.")
@@ -346,25 +357,47 @@ def read_header(data: bytes, name: str = "lexicon") -> Header:
     return header
 
 
+# A stored syllable: numbered, lower case, with its alternants (fastpron/syllable.py).
+_STORED_SYLLABLE = re.compile(r"(?:--)?[a-z]+[1-9](?:/\*?(?:--)?[a-z]+[1-9])*\Z")
+
+
+def _corrupt(header: Header, what: str) -> LexiconError:
+    """A damaged table: a clear error, not a struct.error or a crash (tests/fuzz/lexicon_mutator.py)."""
+    return LexiconError(f"{header.name}: corrupt ({what}). Run `python -m fastpron.compile` to rebuild it.")
+
+
 def syllable_strings(data: bytes, header: Header) -> list[str]:
     """The syllable table at the start of the body."""
     start = _HEADER.size
     count = header.n_syllables + 1
-    offsets = struct.unpack_from(f"<{count}I", data, start)
-    blob = start + 4 * count
-    return [data[blob + offsets[i]:blob + offsets[i + 1]].decode("ascii") for i in range(header.n_syllables)]
+    try:
+        offsets = struct.unpack_from(f"<{count}I", data, start)
+        blob = start + 4 * count
+        syllables = [data[blob + offsets[i]:blob + offsets[i + 1]].decode("ascii") for i in range(header.n_syllables)]
+    except (struct.error, UnicodeDecodeError) as err:
+        raise _corrupt(header, f"syllable table: {err}") from None
+    if not all(map(_STORED_SYLLABLE.match, syllables)):
+        bad = next(s for s in syllables if not _STORED_SYLLABLE.match(s))
+        raise _corrupt(header, f"syllable {bad!r}")
+    return syllables
 
 
 def variant_pairs(data: bytes, header: Header) -> dict[str, str]:
     """The variant table at the end of the body."""
     start = len(data) - 8 * header.n_variants
-    pairs = struct.unpack_from(f"<{2 * header.n_variants}I", data, start)
-    return {chr(pairs[i]): chr(pairs[i + 1]) for i in range(0, len(pairs), 2)}
+    try:
+        pairs = struct.unpack_from(f"<{2 * header.n_variants}I", data, start)
+        return {chr(pairs[i]): chr(pairs[i + 1]) for i in range(0, len(pairs), 2)}
+    except (struct.error, ValueError, OverflowError) as err:
+        raise _corrupt(header, f"variant table: {err}") from None
 
 
 def syllable_blob_size(data: bytes, header: Header) -> int:
     """Bytes of syllable text after the offsets (the last offset)."""
-    return struct.unpack_from("<I", data, _HEADER.size + 4 * header.n_syllables)[0]
+    try:
+        return struct.unpack_from("<I", data, _HEADER.size + 4 * header.n_syllables)[0]
+    except struct.error as err:
+        raise _corrupt(header, f"syllable table: {err}") from None
 
 
 HEADER_SIZE = _HEADER.size

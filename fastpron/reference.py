@@ -8,6 +8,7 @@ _core.pyx does.
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 
@@ -64,6 +65,11 @@ class Token:
     def astuple(self):
         return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end,
                 self.choice)
+
+    def asdict(self):
+        return {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
+                "alternatives": list(self.alternatives), "kind": self.kind,
+                "start": self.start, "end": self.end, "choice": self.choice}
 
     def __eq__(self, other):
         return self.astuple() == other.astuple() if hasattr(other, "astuple") else NotImplemented
@@ -289,6 +295,10 @@ class ReferenceAnnotator(BaseAnnotator):
             previous_is_reading = True
             previous = seg
         return "".join(out)
+
+    def _to_json(self, text, options, picks):
+        tokens = [token.asdict() for token in self._annotate(text, options, picks)]
+        return json.dumps(tokens, ensure_ascii=False, separators=(",", ":"))
 
     def _to_html(self, text, options, picks):
         strings, flags = self._rendered(options)

@@ -500,6 +500,15 @@ def render(syllable: str, system: System = System.TL, tones: ToneStyle = ToneSty
     return _nfc(RENDERERS[system](parse_parts(syllable), tones))
 
 
+def check_syllable(syllable: str) -> None:
+    """Raise SyllableError unless every system can render `syllable` (both sides of a pair):
+    a reading that reaches the render tables must never fail there."""
+    for side in _sides(syllable):
+        parse_parts(side.lower())
+        for system in System:
+            render(side, system)
+
+
 def capitalize(rendered: str, system: System) -> str:
     """Upper-case the first letter (after a leading ``--``) for Latin systems."""
     if parse_system(system) not in LATIN_SYSTEMS:

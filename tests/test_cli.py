@@ -47,7 +47,9 @@ def test_user_dictionary_file(tmp_path):
     assert run("--user-dict", str(user), "龘龘").stdout.decode() == "Tâ-tâ\n"
     user.write_text("龘龘\n", encoding="utf-8")
     bad = run("--user-dict", str(user), "龘龘")
-    assert bad.returncode == 1 and "expected 'word<TAB>reading'" in bad.stderr.decode()
+    assert bad.returncode == 1 and "expected 'word<TAB>reading' or 'word<TAB>-'" in bad.stderr.decode()
+    user.write_text("台灣\t-\n", encoding="utf-8")
+    assert run("--user-dict", str(user), "台灣").stdout.decode() == "Tâi uan\n"    # the word hidden: two characters
 
 
 def test_invalid_utf8_is_a_clear_error():

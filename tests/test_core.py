@@ -260,3 +260,36 @@ def test_variants_in_lookup_and_user_dictionary():
     annotator.add_word("臺臺", "tai5-tai5")
     assert annotator.romanize("台臺") == "Tâi-tâi"
     assert annotator.lookup("台台") == ["tai5-tai5"]
+
+
+@pytest.mark.parametrize("text", [
+    "先生講，學生恬恬聽。", "", "龘龘 abc\n", '引號"與\\反斜線', "\0\x01\x1f\ud800\U00020000", "無去這是",
+])
+@pytest.mark.parametrize("options", [{}, {"sandhi": "auto"}, {"system": "tps", "tones": "numbers"},
+                                     {"picks": {0: 1}}])
+def test_to_json_is_annotate_as_json(annotator, text, options):
+    import json
+    assert json.loads(annotator.to_json(text, **options)) == [t.asdict() for t in annotator.annotate(text, **options)]
+
+
+def test_to_json_escapes_and_keys(annotator):
+    assert annotator.to_json("台灣") == ('[{"text":"台灣","reading":"Tâi-uân","syllables":["Tâi","uân"],'
+                                       '"alternatives":[],"kind":"word","start":0,"end":2,"choice":0}]')
+    out = annotator.to_json('"\\\n\0\ud800')
+    assert out.startswith('[{"text":"\\"\\\\\\n\\u0000\\ud800"')
+    out.encode("utf-8")                                   # lone surrogates are escaped, so this works
+    assert annotator.to_json("台", text_key="surface").startswith('[{"surface":"台"')
+    with pytest.raises(ValueError, match="text_key must be a plain ASCII name"):
+        annotator.to_json("台", text_key='a"b')
+    with pytest.raises(ValueError, match="to_json"):
+        annotator.to_json("台", romanized="convert")
+    assert fastpron.to_json("台灣") == annotator.to_json("台灣")
+
+
+def test_a_reading_no_system_can_write_is_refused_and_harms_nothing():
+    annotator = Annotator()
+    with pytest.raises(ValueError, match="bad reading for '龘': .*xyz"):
+        annotator.add_word("龘", "xyz")
+    with pytest.raises(ValueError, match="bad reading"):
+        annotator.update_user_dictionary({"龘": ["xyz1"]})
+    assert annotator.romanize("台灣", system="sni") == "皆五地 觀五英"

@@ -1,5 +1,6 @@
 """The Cython core and the pure-Python reference give the same results."""
 
+import json
 import pathlib
 
 import pytest
@@ -28,6 +29,7 @@ def assert_same(native, reference, text, **options):
     assert native.to_html(text, **options) == reference.to_html(text, **options)
     assert [t.astuple() for t in native.annotate(text, **options)] == \
         [t.astuple() for t in reference.annotate(text, **options)]
+    assert json.loads(native.to_json(text, **options)) == json.loads(reference.to_json(text, **options))
 
 
 @pytest.mark.parametrize("options", OPTION_SETS)
