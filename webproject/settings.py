@@ -117,7 +117,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several Gunicorn workers share the file: WAL lets readers run beside a
     # writer, the busy timeout makes a writer wait instead of failing, and
     # IMMEDIATE transactions take the write lock up front (no upgrade deadlock).
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update({
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
