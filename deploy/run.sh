@@ -94,7 +94,9 @@ serve() {
     GUNICORN_PID=$!
     gunicorn_wait_ready "$GUNICORN_PID" || { warn "Gunicorn did not start"; return 1; }
     if [ "$FASTPRON_NGINX" = private ]; then
-        nginx_private -g 'daemon off;' &
+        # exec, so that $! is Nginx itself: a signal to run.sh then reaches it (a
+        # function run in the background is a subshell that would not pass it on).
+        (exec "$NGINX_BIN" -p "$FASTPRON_NGINX_PREFIX" -c "$FASTPRON_NGINX_PREFIX/nginx.conf" -g 'daemon off;') &
         NGINX_PID=$!
     fi
     sleep 0.5
