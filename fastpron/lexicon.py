@@ -443,12 +443,21 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
         tsv = pathlib.Path(env_tsv)
         binary = binary or cache_binary_path(tsv.resolve())
     tsv = tsv if tsv is not None else (DEFAULT_TSV if DEFAULT_TSV.exists() else None)
-    binary = binary or DEFAULT_BINARY
+    if binary is None:
+        # The package's binary belongs to the package's TSV; another TSV gets its own.
+        own = tsv is None or tsv.resolve() == DEFAULT_TSV.resolve()
+        binary = DEFAULT_BINARY if own else cache_binary_path(tsv.resolve())
     if tsv is not None and not tsv.exists():
         raise LexiconError(f"lexicon source {tsv} does not exist")
 
-    digest = file_digest(tsv, variants_path(tsv)) if tsv is not None else None
-    for candidate in ([binary, cache_binary_path(tsv.resolve())] if tsv is not None else [binary]):
+    # A binary written after its sources last changed is theirs (the compiler
+    # records their fingerprint); an older one is checked by content, which
+    # costs reading the TSV.
+    sources = [path for path in (tsv, variants_path(tsv)) if path.exists()] if tsv is not None else []
+    newest_source = max((path.stat().st_mtime_ns for path in sources), default=0)
+    digest = None
+    candidates = [binary] + ([cache_binary_path(tsv.resolve())] if tsv is not None else [])
+    for candidate in dict.fromkeys(candidates):
         if not candidate.exists():
             continue
         data = candidate.read_bytes()
@@ -458,8 +467,12 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
             if tsv is None:
                 raise
             continue                                     # rebuild below
-        if digest is None or header.source_digest == digest:
+        if tsv is None or candidate.stat().st_mtime_ns >= newest_source:
+            return data, str(candidate)                  # built after the sources last changed
+        digest = digest or file_digest(tsv, variants_path(tsv))
+        if header.source_digest == digest:               # older, but of the same content (a checkout)
             return data, str(candidate)
+    digest = digest or (file_digest(tsv, variants_path(tsv)) if tsv is not None else None)
     if tsv is None:
         raise LexiconError(f"no compiled lexicon at {binary} and no lexicon_data/lexicon.tsv to build it from")
 

@@ -166,3 +166,23 @@ def test_committed_variants():
     variants = lexicon.read_variants(lexicon.variants_path(lexicon.DEFAULT_TSV))
     assert variants["臺"] == "台" and variants["湾"] == "灣"
     assert "后" not in variants       # a character with readings of its own is never rewritten
+
+
+def test_a_binary_is_never_used_for_another_tsv(tmp_path, monkeypatch):
+    """The package's compiled lexicon is newer than a TSV written long ago, but it is not that TSV's."""
+    import os
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    tsv = tmp_path / "old.tsv"
+    tsv.write_text(SMALL_TSV, encoding="utf-8")
+    os.utime(tsv, (1_000_000_000, 1_000_000_000))           # 2001
+    assert Annotator(lexicon=tsv).romanize("行") == "行"      # not in the small lexicon
+
+
+def test_the_fast_default_rendering_is_the_renderer():
+    """options.rendered_strings writes Tâi-lô with syllable.render_tailo; systems.render must agree."""
+    from fastpron.systems import System, ToneStyle, render
+    entries = lexicon.read_tsv(lexicon.DEFAULT_TSV)
+    syllables = {side.lower().lstrip("*") for e in entries.values() for r in e.readings
+                 for s in r.syllables for side in s.replace("/*", "/").split("/")}
+    for syllable in sorted(syllables):
+        assert render_tailo(syllable) == render(syllable, System.TL, ToneStyle.MARKS), syllable
