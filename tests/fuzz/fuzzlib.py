@@ -119,7 +119,7 @@ def mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     """One random kind of damage, CRC recomputed afterwards (except for truncation, on purpose)."""
     out = bytearray(data)
     layout = sections(data)
-    kind = rng.choice(["flip", "flip", "word", "word", "copy", "header", "slot", "truncate", "splice"])
+    kind = rng.choice(["flip", "flip", "word", "word", "copy", "header", "slot", "redirect", "truncate", "splice"])
     if kind == "flip":                  # 1-8 random bytes xor a random non-zero byte
         spots = [rng.randrange(len(out)) for _ in range(rng.randint(1, 8))]
         for at in spots:
@@ -142,6 +142,13 @@ def mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
         src, dst = rng.randrange(len(out) - 3) & ~3, rng.randrange(len(out) - 3) & ~3
         out[dst:dst + 4] = out[src:src + 4]
         what = f"copy word {src} -> {dst}"
+    elif kind == "redirect":            # a hash slot names the record of another key: every offset valid
+        start, end = layout["slots"]
+        used = [at for at in range(start, end, 16) if struct.unpack_from("<I", out, at + 8)[0]]
+        at, other = rng.choice(used), rng.choice(used)
+        entry, target = struct.unpack_from("<I", out, at + 8)[0], struct.unpack_from("<I", out, other + 8)[0]
+        struct.pack_into("<I", out, at + 8, (entry & ~0x0FFFFFFF) | (target & 0x0FFFFFFF))
+        what = f"redirect slot at {at} to the record of slot at {other}"
     elif kind == "truncate":
         cut = rng.randrange(len(out))
         return bytes(out[:cut]) if rng.random() < 0.5 else reseal(bytes(out[:cut])), f"truncate at {cut}"
@@ -171,3 +178,76 @@ def exercise(compiled) -> int:
     for key, _readings in SMALL_ENTRIES:
         written += len(core.lookup(key))
     return written
+
+
+def core_gaps(data: bytes) -> list[str]:
+    """The known gaps of the core's own checks (docs/reliability.md, findings) that a file the core
+    accepted has: with any of them, it can crash or hang the core later.  For the fuzzers, which
+    count such cases apart until the core checks them; [] if the file has none (or cannot be read)."""
+    from fastpron import lexicon
+    try:
+        header = lexicon.read_header(data)
+        at = HEADER_SIZE + 4 * (header.n_syllables + 1) + lexicon.syllable_blob_size(data, header)
+        records_at = (at + 7) // 8 * 8
+        slots_at = (records_at + 4 * header.n_record_words + 7) // 8 * 8
+        words = struct.unpack_from(f"<{header.n_record_words}I", data, records_at)
+        key_length, offset = {}, 0
+        while offset < len(words):
+            n_readings, length = words[offset] & 0xFFFF, words[offset] >> 16
+            key_length[offset] = length
+            offset += 1 if n_readings == 0xFFFF else 1 + n_readings * (2 + length)
+        gaps, occupied = set(), 0
+        for k in range(header.n_slots):
+            parent, _cp, entry, _cost = struct.unpack_from("<IIIi", data, slots_at + 16 * k)
+            if not entry:
+                continue
+            occupied += 1
+            depth = 1 if parent == 0xFFFFFFFF else key_length.get(parent, -1) + 1
+            if key_length.get((entry & ((1 << 28) - 1)) - 1) != depth:
+                gaps.add("slot and record disagree on the key length")
+        if occupied >= header.n_slots:
+            gaps.add("no empty hash slot")
+        if header.max_key_len > max(key_length.values(), default=0):
+            gaps.add("header max_key_len above the longest key")
+        return sorted(gaps)
+    except Exception:       # noqa: BLE001 — a file this cannot read is none of the known cases
+        return []
+
+
+def crafted(kind: str) -> tuple[bytes, str]:
+    """The small lexicon with one known core gap, CRC recomputed; and a text that runs into it.
+
+    slot-depth:  the hash slot of 台灣 names the record of 去, a one-character key: the
+                 core reads 台灣's second syllable id from the next record's header (65537)
+                 and looks it up in a render table of 30 syllables (a crash today).
+    full-table:  every empty hash slot filled with a copy of an existing one: a probe for a
+                 key that is not there never meets an empty slot (a hang today).
+    max-key-len: the header's longest key set far above the longest real key: the segmenter
+                 sizes its work by it (memory exhausted or a hang today).
+    bad-record:  a record with a key length of 0: refused, but the message names no fix.
+    """
+    data = bytearray(small_lexicon_bytes())
+    layout = sections(bytes(data))
+    start, end = layout["slots"]
+    slots = [list(struct.unpack_from("<IIIi", data, at)) for at in range(start, end, 16)]
+    one = {chr(s[1]): s for s in slots if s[2] and s[0] == 0xFFFFFFFF}
+    text = "台灣人行路去銀行。" + "".join(chr(0x20000 + k) + "台" + chr(0x4E00 + k) for k in range(3000))
+    if kind == "slot-depth":
+        parent = (one["台"][2] & ((1 << 28) - 1)) - 1
+        k = next(k for k, s in enumerate(slots) if s[0] == parent and s[1] == ord("灣"))
+        slots[k][2] = (slots[k][2] & ~((1 << 28) - 1)) | (one["去"][2] & ((1 << 28) - 1))
+        text = "台灣"
+    elif kind == "full-table":
+        for k, slot in enumerate(slots):
+            if not slot[2]:
+                slots[k] = [0x00ABCDEF, 0x41 + k, one["人"][2] & ~(1 << 31), 1000]
+    elif kind == "max-key-len":
+        struct.pack_into("<I", data, 72, 0x7FFFFFFF)
+    elif kind == "bad-record":
+        at = layout["records"][0]
+        struct.pack_into("<I", data, at, struct.unpack_from("<I", data, at)[0] & 0xFFFF)
+    else:
+        raise ValueError(kind)
+    for k, slot in enumerate(slots):
+        struct.pack_into("<IIIi", data, start + 16 * k, *slot)
+    return reseal(bytes(data)), text

@@ -62,3 +62,27 @@ def run_python(code: str, *args: str, timeout: float, env: dict | None = None, c
         raise AssertionError(f"child exited {proc.returncode}\n--- stdout\n{proc.stdout[-3000:]}\n"
                              f"--- stderr\n{proc.stderr[-3000:]}")
     return proc
+
+
+def build_core_copy(dest: pathlib.Path, env: dict | None = None, timeout: float = 900) -> pathlib.Path:
+    """Build the core in a copy of the package under `dest` (the work tree's .so stays as it is).
+
+    `env` sets the compiler and flags, e.g. CFLAGS=-fsanitize=address.  Returns the folder to put
+    first on PYTHONPATH; the copy has lexicon_data/ beside it, as the work tree does.
+    """
+    import shutil
+    import subprocess
+    site = dest / "site"
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(ROOT / "fastpron", site / "fastpron",
+                    ignore=shutil.ignore_patterns("*.so", "*.c", "*.html", "__pycache__", ".built"))
+    shutil.copytree(ROOT / "lexicon_data", site / "lexicon_data")
+    for name in ("setup.py", "pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, site / name)
+    build = subprocess.run([sys.executable, "setup.py", "--quiet", "build_ext", "--inplace"], cwd=site,
+                           capture_output=True, text=True, timeout=timeout,
+                           env={**os.environ, "FASTPRON_DEBUG_BUILD": "1", **(env or {})})
+    if build.returncode != 0 or not list((site / "fastpron").glob("_core*.so")):
+        raise AssertionError(f"building the core copy failed:\n{build.stdout[-2000:]}\n{build.stderr[-4000:]}")
+    return site
