@@ -93,8 +93,9 @@ workers = _env_int("GUNICORN_WORKERS", _env_int("WEB_CONCURRENCY", 2 * multiproc
 timeout = _env_int("GUNICORN_TIMEOUT", 30)                     # a worker silent this long is killed and replaced
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)   # on HUP/TERM, time to finish requests in progress
 keepalive = 2
-max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000)         # recycle workers, bounding any slow leak
-max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)  # ... not all at the same moment
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 20000)        # recycle workers, bounding any slow leak; rarely,
+# because a new worker loads Django (about a second), and requests queue meanwhile
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 2000)  # ... not all at the same moment
 
 # -- logs -------------------------------------------------------------------------
 # The client is in X-Forwarded-For, set by Nginx: a Unix-socket peer has no address.

@@ -58,7 +58,7 @@ def test_gunicorn_defaults():
     assert c["preload_app"] is True
     assert c["pidfile"] == "/run/fastpron/gunicorn.pid"
     assert (c["timeout"], c["graceful_timeout"]) == (30, 30)
-    assert c["max_requests"] == 1000 and c["max_requests_jitter"] == 100
+    assert c["max_requests"] == 20000 and c["max_requests_jitter"] == 2000
     assert c["umask"] == 0o007
     assert c["access_log_format"].startswith("%({x-forwarded-for}i)s ")
     assert c["wsgi_app"] == "fastpron_wsgi:application"
