@@ -20,6 +20,8 @@ import functools
 import os
 import pathlib
 
+from accuracy import read_gold      # benchmarks/ is on sys.path wherever this module is
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GOLD = pathlib.Path(os.environ.get("FASTPRON_BENCH_GOLD", ROOT.parent / "shared" / "gold" / "moe_examples_dev.tsv"))
 
@@ -36,15 +38,7 @@ def _sentences(path: pathlib.Path = GOLD) -> list[str]:
     if not path.exists():
         raise GoldMissing(f"the benchmark text is built from {path}, which is absent; "
                           "nothing that needs it is measured")
-    sentences = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or line.startswith("id\t"):
-                continue
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) >= 2 and fields[1].strip():
-                sentences.append(fields[1].strip())
-    return sentences
+    return [hanji.strip() for hanji, _ in read_gold(path)]
 
 
 @functools.lru_cache(maxsize=None)
