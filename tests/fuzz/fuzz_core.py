@@ -45,7 +45,7 @@ def text_of(fdp: atheris.FuzzedDataProvider, mode: int) -> str:
     if mode & 1:
         return fdp.ConsumeUnicode(fdp.remaining_bytes())
     parts = []
-    while fdp.remaining_bytes() and len(parts) < 200:
+    while fdp.remaining_bytes() and len(parts) < 64:
         k = fdp.ConsumeIntInRange(0, len(PIECES))
         parts.append(fdp.ConsumeUnicode(1) if k == len(PIECES) else PIECES[k])
     return "".join(parts)

@@ -28,27 +28,42 @@ for helper_dir in (ROOT / "tests" / "deploy", ROOT / "tests" / "fuzz"):   # depl
 SOAK = os.environ.get("FASTPRON_SOAK") == "1"     # set by `make soak`: the long versions
 
 
-class Figures(dict):
-    """The figures of one check, written out when the test ends (pass or fail)."""
+_WRITTEN: set[str] = set()       # files written by this test run (the others are from earlier runs)
 
-    def __init__(self, name: str):
+
+class Figures(dict):
+    """The figures of one check, written out when the test ends (pass or fail).
+
+    A parametrized check keeps one file, with each case's figures under "cases".
+    """
+
+    def __init__(self, name: str, case: str | None = None):
         super().__init__(check=name, soak=SOAK)
-        self.name = name
+        self.name, self.case = name, case
         self.started = time.monotonic()
 
     def save(self) -> None:
         self["seconds"] = round(time.monotonic() - self.started, 1)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / f"{self.name}.json").write_text(json.dumps(self, indent=1, ensure_ascii=False) + "\n",
-                                                      encoding="utf-8")
-        print(f"\nfigures {self.name}: {json.dumps(self, ensure_ascii=False)}")
+        path = ARTIFACTS / f"{self.name}.json"
+        record = dict(self)
+        if self.case is not None:
+            cases = json.loads(path.read_text(encoding="utf-8")).get("cases", {}) if self.name in _WRITTEN else {}
+            cases[self.case] = {k: v for k, v in record.items() if k not in ("check", "soak")}
+            record = {"check": self.name, "soak": SOAK, "cases": cases}
+        path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        _WRITTEN.add(self.name)
+        print(f"\nfigures {self.name}{'[' + self.case + ']' if self.case else ''}: "
+              f"{json.dumps(dict(self), ensure_ascii=False)}")
 
 
 @pytest.fixture
 def figures(request):
     """figures["inputs"] = ...: recorded under the test's name (soak runs get a '.soak' suffix)."""
-    name = request.node.name.removeprefix("test_").replace("[", ".").replace("]", "")
-    record = Figures(name + (".soak" if SOAK and request.node.get_closest_marker("soak") else ""))
+    name = request.node.originalname.removeprefix("test_")
+    soak = SOAK and request.node.get_closest_marker("soak")
+    callspec = getattr(request.node, "callspec", None)
+    record = Figures(name + (".soak" if soak else ""), callspec.id if callspec else None)
     yield record
     record.save()
 

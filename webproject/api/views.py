@@ -31,7 +31,10 @@ class ApiError(Exception):
         body = {"error": self.message}
         if self.field:
             body["field"] = self.field
-        return JsonResponse(body, status=self.status, json_dumps_params={"ensure_ascii": False})
+        try:
+            return JsonResponse(body, status=self.status, json_dumps_params={"ensure_ascii": False})
+        except UnicodeEncodeError:      # a lone surrogate from the request (a field's name): send it escaped
+            return JsonResponse(body, status=self.status)
 
 
 def _json_response(data, status=200):
@@ -61,6 +64,8 @@ def _read_json_object(request) -> dict:
     except json.JSONDecodeError as err:
         raise ApiError(400, f"the request body is not valid JSON: {err.msg} at line {err.lineno} "
                             f"column {err.colno}") from None
+    except RecursionError:
+        raise ApiError(400, "the request body is not valid JSON here: nested too deeply") from None
     if not isinstance(data, dict):
         raise ApiError(400, f"the request body must be a JSON object, not {_json_type(data)}")
     return data
@@ -98,7 +103,9 @@ def _annotate_request(data: dict) -> tuple[str, dict, dict[int, int]]:
                        "picks")
     parsed_picks = {}
     for start, choice in picks.items():
-        if not start.isdigit() or isinstance(choice, bool) or not isinstance(choice, int) or choice < 0:
+        # ASCII digits, as many as an offset can have ("²".isdigit(); int() refuses 4,300 digits)
+        if not (start.isascii() and start.isdigit() and len(start) <= 18) or isinstance(choice, bool) \
+                or not isinstance(choice, int) or choice < 0:
             raise ApiError(400, "'picks' maps a token's start offset (a string of digits) to a reading number "
                                 f"(an integer ≥ 0); got {json.dumps(start)}: {json.dumps(choice)[:20]}", "picks")
         parsed_picks[int(start)] = choice

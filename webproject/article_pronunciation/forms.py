@@ -102,7 +102,7 @@ def parse_picks(data, choices: dict[int, int]) -> tuple[dict[int, int], list[str
         if start not in choices:
             errors.append(_("No word with several readings starts at position %(start)s.") % {"start": start})
             continue
-        if not value.isdigit() or int(value) >= choices[start]:
+        if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) >= choices[start]:     # not "²", nor 5,000 digits
             errors.append(_("Reading %(value)s does not exist for the word at position %(start)s.")
                           % {"value": value[:20], "start": start})
             continue

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -46,6 +47,9 @@ def latest_article(request) -> Article | None:
 def input_view(request):
     """GET: the form.  POST: validate, save the article, 302 to the result page."""
     if request.method == "POST":
+        if request.content_type == "application/x-www-form-urlencoded" and not _is_utf8(request.body):
+            # Django would read the whole form as Latin-1 and save mojibake: refuse it (the 400 page).
+            raise BadRequest("form data that is not UTF-8")
         form = ArticleForm(request.POST)
         if form.is_valid():
             article = Article.objects.create(**form.cleaned_data)
@@ -60,6 +64,14 @@ def input_view(request):
         if request.GET.get("from"):
             initial["text"] = source.text
     return render(request, "article_pronunciation/input.html", {"form": ArticleForm(initial=initial)})
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _article_from_query(value) -> Article | None:
