@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 INSTALLED := $(VENV)/.installed
 BUILT := fastpron/.built
 
-.PHONY: all test bench run lexicon import-lexicon accuracy clean
+.PHONY: all test soak bench run lexicon import-lexicon accuracy clean
 
 all: $(BUILT)
 
@@ -46,6 +46,23 @@ bench: $(BUILT) $(BENCH_INSTALLED)
 	$(PY) -m pytest benchmarks -p no:django -p no:cacheprovider -W ignore::pytest.PytestConfigWarning \
 		--benchmark-json=$(BENCH_JSON) --benchmark-columns=min,median,rounds $(BENCH_ARGS); \
 	status=$$?; $(PY) benchmarks/report.py $(BENCH_JSON) || status=1; exit $$status
+
+# The long reliability runs (docs/reliability.md): the tests marked `soak` in
+# tests/reliability and tests/fuzz (wrk for 60 s, fuzzing for 25 min with clang's
+# coverage and ASan, valgrind, 100,000 damaged lexicons, 50 MB against the
+# reference, ...), then the concurrent writes on PostgreSQL, then the figures.
+# About an hour and a half on 2 cores.  SOAK_ARGS passes pytest options.
+SOAK_TOOLS := wrk:wrk nginx:nginx valgrind:valgrind clang:clang gcc:build-essential
+
+soak: $(BUILT)
+	@[ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || { missing=; \
+		for t in $(SOAK_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
+		[ -z "$$missing" ] || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }; }
+	FASTPRON_SOAK=1 $(PY) -m pytest -m soak tests/reliability tests/fuzz $(SOAK_ARGS); status=$$?; \
+	if [ "$$(id -u)" = 0 ] && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then \
+		FASTPRON_SOAK=1 bash deploy/ci-postgres.sh -m soak tests/reliability/test_db_concurrency.py || status=1; fi; \
+	$(PY) tests/reliability/figures.py; exit $$status
 
 accuracy: $(BUILT)
 	$(PY) benchmarks/accuracy.py
