@@ -100,4 +100,5 @@ cdef class Core:
     cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
                       TokenBuffer* tokens, dict picks) except -1
     cdef _check_table(self, RenderTable table, CompiledLexicon overlay)
-    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks, bint once)
+    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks,
+                CompiledLexicon overlay, bint once)

@@ -563,7 +563,8 @@ cdef class CompiledLexicon:
             self.view.canon[k] = <uint32_t>k
         for k in range(n_pairs):
             if pairs[2 * k] > 0x10FFFF or pairs[2 * k + 1] > 0x10FFFF or (k and pairs[2 * k] <= pairs[2 * k - 2]):
-                raise _lexicon.LexiconError(f"{self.origin}: variant pair {k} is out of range or order")
+                raise _lexicon.LexiconError(f"{self.origin}: variant pair {k} is out of range or order; "
+                                            f"rebuild it with `python -m fastpron.compile`")
             if pairs[2 * k] < BMP_SIZE:
                 self.view.canon[pairs[2 * k]] = pairs[2 * k + 1]
                 self.view.has_variant[pairs[2 * k] >> 3] |= <uint8_t>(1 << (pairs[2 * k] & 7))
@@ -575,11 +576,12 @@ cdef class CompiledLexicon:
     cdef _validate(self, header):
         """Every offset in range: a corrupt file must fail here, not crash later."""
         cdef uint32_t n_words = self.n_record_words, n_syllables = header.n_syllables
-        cdef uint32_t at = 0, n_readings, key_length, r, k, n_records = 0
-        cdef uint64_t size, s
+        cdef uint32_t at = 0, n_readings, key_length, r, k, n_records = 0, longest = 0, depth
+        cdef uint64_t size, s, empty = 0
         cdef const uint32_t* records = self.view.records
         cdef const Slot* slot
         cdef uint8_t* starts = <uint8_t*>calloc(n_words // 8 + 1, 1)
+        fix = "; rebuild it with `python -m fastpron.compile`"
         if starts == NULL:
             raise MemoryError()
         try:
@@ -587,32 +589,52 @@ cdef class CompiledLexicon:
                 n_readings = records[at] & 0xFFFF
                 key_length = records[at] >> 16
                 if key_length == 0 or key_length > self.view.max_key_len:
-                    raise _lexicon.LexiconError(f"{self.origin}: record {n_records} has a bad key length")
+                    raise _lexicon.LexiconError(f"{self.origin}: record {n_records} has a bad key length{fix}")
                 size = 1 if n_readings == PREFIX_ONLY else 1 + <uint64_t>n_readings * (2 + key_length)
                 if at + size > n_words:
-                    raise _lexicon.LexiconError(f"{self.origin}: record {n_records} runs past the end")
+                    raise _lexicon.LexiconError(f"{self.origin}: record {n_records} runs past the end{fix}")
                 if n_readings != PREFIX_ONLY:
                     for r in range(n_readings):
                         for k in range(key_length):
                             if records[at + 1 + r * (2 + key_length) + 2 + k] >= n_syllables:
                                 raise _lexicon.LexiconError(
-                                    f"{self.origin}: record {n_records} names a syllable out of range")
+                                    f"{self.origin}: record {n_records} names a syllable out of range{fix}")
                 starts[at >> 3] |= <uint8_t>(1 << (at & 7))
+                longest = key_length if key_length > longest else longest
                 at += <uint32_t>size
                 n_records += 1
             if n_records != self.view.n_entries:
                 raise _lexicon.LexiconError(f"{self.origin}: {n_records} records, the header says "
-                                            f"{self.view.n_entries}")
+                                            f"{self.view.n_entries}{fix}")
+            if longest != self.view.max_key_len:
+                # The segmenter sizes its work by this number.
+                raise _lexicon.LexiconError(f"{self.origin}: the longest key has {longest} characters, the "
+                                            f"header says {self.view.max_key_len}{fix}")
             for s in range(self.view.mask + 1):
                 slot = &self.view.slots[s]
                 if slot.entry == 0:
+                    empty += 1
                     continue
                 at = (slot.entry & SLOT_INDEX) - 1
                 if (slot.entry & SLOT_INDEX) == 0 or at >= n_words or not (starts[at >> 3] >> (at & 7)) & 1:
-                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} is out of range")
+                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} is out of range{fix}")
                 n_readings = records[at] & 0xFFFF
                 if slot.entry & SLOT_HAS_READINGS and (n_readings == 0 or n_readings == PREFIX_ONLY):
-                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} names a key without readings")
+                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} names a key without readings{fix}")
+                # A slot one character below its parent names a key one character longer:
+                # the writers read that many syllables from the record.
+                if slot.parent == NO_PARENT:
+                    depth = 1
+                elif slot.parent < n_words and (starts[slot.parent >> 3] >> (slot.parent & 7)) & 1:
+                    depth = (records[slot.parent] >> 16) + 1
+                else:
+                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} has a parent out of range{fix}")
+                if records[at] >> 16 != depth:
+                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} names a key of the wrong "
+                                                f"length{fix}")
+            if empty == 0:
+                # find() stops at an empty slot; without one it would never stop.
+                raise _lexicon.LexiconError(f"{self.origin}: the hash table has no empty slot{fix}")
         finally:
             free(starts)
 
@@ -1091,11 +1113,13 @@ cdef class Core:
             return self.base
 
     property overlay_lexicon:
+        """Where fastpron.Annotator keeps its user overlay.  The calls below do
+        not read it: each takes the overlay that its RenderTable was built for,
+        so a change in another thread between the two cannot mismatch them."""
         def __get__(self):
             return self.overlay
 
         def __set__(self, CompiledLexicon overlay):
-            # One reference assignment: calls in other threads keep the one they started with.
             self.overlay = overlay
 
     cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
@@ -1124,22 +1148,26 @@ cdef class Core:
                         token.choice = choice
         return 0
 
-    def romanize(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
+    def romanize(self, str text not None, RenderTable table not None, int options=0, dict picks=None,
+                 CompiledLexicon overlay=None):
         """`text` romanised with `table`; options are the OPT_* bits."""
-        return self._write(write_romanized, text, table, options, picks, True)
+        return self._write(write_romanized, text, table, options, picks, overlay, True)
 
-    def to_html(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
+    def to_html(self, str text not None, RenderTable table not None, int options=0, dict picks=None,
+                 CompiledLexicon overlay=None):
         """`text` as ruby HTML with `table`; options are the OPT_* bits."""
-        return self._write(write_html, text, table, options, picks, False)
+        return self._write(write_html, text, table, options, picks, overlay, False)
 
-    def to_json(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
+    def to_json(self, str text not None, RenderTable table not None, int options=0, dict picks=None,
+                 CompiledLexicon overlay=None):
         """The tokens of `text` as a JSON array (the fields of Token.asdict)."""
-        return self._write(write_json, text, table, options, picks, False)
+        return self._write(write_json, text, table, options, picks, overlay, False)
 
-    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks, bint once):
+    cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks,
+                CompiledLexicon overlay, bint once):
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
         cdef TextBuffer scratch = TextBuffer(NULL, 4, True, 0, 0, 0, 0, False)
-        cdef CompiledLexicon base = self.base, overlay = self.overlay
+        cdef CompiledLexicon base = self.base
         self._check_table(table, overlay)
         if once:
             # Take the kept scratch buffer (under the GIL, a hand-over between
@@ -1162,10 +1190,11 @@ cdef class Core:
     def __dealloc__(self):
         free(self.scratch)
 
-    def annotate(self, str text not None, RenderTable table not None, int options=0, dict picks=None):
+    def annotate(self, str text not None, RenderTable table not None, int options=0, dict picks=None,
+                 CompiledLexicon overlay=None):
         """A list of Token objects, readings rendered with `table`."""
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
-        cdef CompiledLexicon base = self.base, overlay = self.overlay
+        cdef CompiledLexicon base = self.base
         cdef Py_ssize_t t, k, length
         cdef uint32_t r, flags
         cdef const CToken* token

@@ -184,12 +184,9 @@ class Annotator(BaseAnnotator):
         self._core = _core.Core(_core.CompiledLexicon(data, origin))
         self._tables: dict[tuple, object] = {}
 
-    def _syllables(self) -> list[str]:
-        overlay = self._core.overlay_lexicon
-        return (overlay or self._core.base_lexicon).syllables
-
-    def _table(self, options: Options):
-        syllables = self._syllables()
+    def _table(self, options: Options, overlay):
+        """The render table for `options` and the syllables of `overlay` (None: none)."""
+        syllables = (overlay or self._core.base_lexicon).syllables
         # Keyed by the syllables the user dictionary adds, not by their number:
         # two dictionaries can add as many different syllables.
         key = options.table_key + (tuple(syllables[len(self._core.base_lexicon.syllables):]),)
@@ -210,17 +207,23 @@ class Annotator(BaseAnnotator):
             flags |= OPT_LATIN_PUNCT
         return flags
 
+    def _call(self, method, text, options, picks, romanizing=False):
+        # One read of the overlay: the table is built for it and the core uses it, even if
+        # another thread changes the user dictionary in between.
+        overlay = self._core.overlay_lexicon
+        return method(text, self._table(options, overlay), self._flags(options, romanizing), picks, overlay)
+
     def _annotate(self, text, options, picks):
-        return self._core.annotate(text, self._table(options), self._flags(options, False), picks)
+        return self._call(self._core.annotate, text, options, picks)
 
     def _romanize(self, text, options, picks):
-        return self._core.romanize(text, self._table(options), self._flags(options, True), picks)
+        return self._call(self._core.romanize, text, options, picks, romanizing=True)
 
     def _to_html(self, text, options, picks):
-        return self._core.to_html(text, self._table(options), self._flags(options, False), picks)
+        return self._call(self._core.to_html, text, options, picks)
 
     def _to_json(self, text, options, picks):
-        return self._core.to_json(text, self._table(options), self._flags(options, False), picks)
+        return self._call(self._core.to_json, text, options, picks)
 
     def _lookup_base(self, key):
         return self._core.lookup(key)

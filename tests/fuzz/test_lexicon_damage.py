@@ -7,9 +7,8 @@ truncation) and recomputes the CRC, so the damage reaches the checks behind
 it.  Every case runs in a child process; a crash or a hang is recorded with
 its case number and the run goes on after it.
 
-Known gaps of the core's own checks (docs/reliability.md, findings 1-4) are
-counted apart: the strict-xfail tests at the end reproduce each one, and
-will fail (XPASS) as soon as _core.pyx closes it; then delete the xfail mark.
+Gaps once found in the core's own checks (docs/reliability.md, findings 1-4)
+have tests of their own at the end; _core.pyx now refuses each case.
 """
 
 from __future__ import annotations
@@ -153,30 +152,22 @@ def _crafted(kind: str) -> subprocess.CompletedProcess:
         pytest.fail(f"{kind}: the core hung on a lexicon it accepted")
 
 
-@pytest.mark.xfail(strict=True, reason="finding 1 (docs/reliability.md): _core.pyx does not check that a slot's "
-                                       "record has the key length of the slot's depth; the core then crashes")
 def test_a_slot_naming_a_shorter_key_is_refused():
     run = _crafted("slot-depth")
     assert run.returncode == 0 and run.stdout.startswith("REFUSED crafted.fpl: ") and FIX in run.stdout, \
         (run.returncode, run.stdout, run.stderr[-500:])
 
 
-@pytest.mark.xfail(strict=True, reason="finding 2: _core.pyx accepts a hash table without an empty slot; "
-                                       "find() then probes forever for a missing key")
 def test_a_hash_table_without_an_empty_slot_is_refused():
     run = _crafted("full-table")
     assert run.returncode == 0 and run.stdout.startswith("REFUSED crafted.fpl: ") and FIX in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="finding 3: _core.pyx trusts the header's max_key_len; the segmenter "
-                                       "then allocates and fills steps for that many characters")
 def test_a_header_longest_key_above_the_records_is_refused():
     run = _crafted("max-key-len")
     assert run.returncode == 0 and run.stdout.startswith("REFUSED crafted.fpl: ") and FIX in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="finding 4: the messages of _core.pyx's own checks name the file "
-                                       "but not the fix")
 def test_the_core_checks_name_the_fix():
     run = _crafted("bad-record")
     assert run.stdout.startswith("REFUSED crafted.fpl: record 0 has a bad key length")

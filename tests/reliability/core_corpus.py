@@ -103,8 +103,9 @@ def main() -> None:
         except Exception as err:    # noqa: BLE001
             errors.append(err)
 
-    # (Two dictionaries of the same size: between no dictionary and one, a call in another
-    # thread can fail today; docs/reliability.md, finding 5.)
+    # (Two dictionaries of the same size. Changing between dictionaries with different
+    # syllables in another thread once made a call fail: finding 5, since fixed and
+    # pinned by test_core_properties.py.)
     annotator.update_user_dictionary({"龘龘": "hm7-hm7"})
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:

@@ -225,17 +225,14 @@ def test_a_changed_user_dictionary_renders_its_own_new_syllables():
     assert len(annotator._tables) == 1                  # the overlays' tables went with them
 
 
-@pytest.mark.xfail(strict=True, reason="finding 5 (docs/reliability.md): Annotator picks the render table for the "
-                                       "overlay it sees, then the core reads the overlay again; a dictionary change "
-                                       "in between (another thread) makes the call fail")
 def test_a_dictionary_change_in_another_thread_between_table_and_core():
     """Deterministic: the other thread's change happens right after the table was chosen, the moment a
-    thread switch can fall on (tests/reliability/core_corpus.py avoids it; a stress loop hits it too)."""
+    thread switch can fall on (finding 5, fixed: the core uses the overlay the table was built for)."""
     annotator = fastpron.Annotator()
     choose = annotator._table
 
-    def table_then_another_thread_changes_the_dictionary(options):
-        table = choose(options)
+    def table_then_another_thread_changes_the_dictionary(options, overlay):
+        table = choose(options, overlay)
         annotator.update_user_dictionary({"龘": "o9"})     # one new syllable: the table is too small now
         return table
 
