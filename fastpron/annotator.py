@@ -232,7 +232,8 @@ class Annotator(BaseAnnotator):
         return _lexicon.canonical(key, self._core.base_lexicon.variants)
 
     def _user_dictionary_changed(self):
-        self._tables = {key: table for key, table in self._tables.items() if not key[-1]}  # drop the old overlay's
+        # (a copy first: other threads may add tables meanwhile)
+        self._tables = {key: table for key, table in list(self._tables.items()) if not key[-1]}  # drop the old overlay's
         if not self._user:
             self._core.overlay_lexicon = None
             return

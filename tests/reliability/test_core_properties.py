@@ -238,3 +238,22 @@ def test_a_dictionary_change_in_another_thread_between_table_and_core():
 
     annotator._table = table_then_another_thread_changes_the_dictionary
     assert annotator.romanize("台灣") == "Tâi-uân"
+
+
+def test_dictionary_changes_while_other_threads_add_render_tables():
+    """Found by core_corpus.py under ASan: dropping the old overlay's render tables iterated the
+    table cache itself, so another thread adding a table meanwhile made update_user_dictionary
+    fail ('dictionary changed size during iteration').  Deterministic: a key whose look-up lets
+    'another thread' add a table in the middle of that iteration."""
+    annotator = fastpron.Annotator()
+    annotator.add_word("龘", "o9")
+    annotator.romanize("龘")
+
+    class KeyThatLetsAnotherThreadIn(tuple):
+        def __getitem__(self, index):
+            annotator._tables.setdefault(("added by another thread", ()), None)
+            return tuple.__getitem__(self, index)
+
+    annotator._tables[KeyThatLetsAnotherThreadIn(("a table", ("o9",)))] = None
+    annotator.update_user_dictionary({"龘": "hm7"})
+    assert annotator.romanize("龘") == "Hm̄"
