@@ -181,9 +181,9 @@ def exercise(compiled) -> int:
 
 
 def core_gaps(data: bytes) -> list[str]:
-    """The known gaps of the core's own checks (docs/reliability.md, findings) that a file the core
-    accepted has: with any of them, it can crash or hang the core later.  For the fuzzers, which
-    count such cases apart until the core checks them; [] if the file has none (or cannot be read)."""
+    """The gaps the core's own checks once had (docs/reliability.md, findings 1-3, closed in
+    _core.pyx) that a file has: with any of them, an accepted file crashed or hung the core later.
+    The fuzzers classify findings by them; [] if the file has none (or cannot be read)."""
     from fastpron import lexicon
     try:
         header = lexicon.read_header(data)
