@@ -242,6 +242,17 @@ def test_hostile_user_dictionary_entries_stay_text(staff, key, figures):
     figures["admin_pages"] = len(admin_pages)
 
 
+@pytest.mark.parametrize("readings", PAYLOADS[:6])
+def test_hostile_readings_are_refused_and_shown_escaped(staff, readings):
+    """Readings must be Tâi-lô: a hostile one is refused, and the admin's error page shows it as text."""
+    response = staff.post("/admin/dictionary/userentry/add/", {"key": "台灣", "readings": readings, "note": ""})
+    assert response.status_code == 200 and not UserEntry.objects.exists()
+    page = response.content.decode()
+    found = structure(page)
+    assert not found.handlers and "<script>alert" not in page and "<svg onload" not in page
+    assert all(not v.strip().lower().startswith("javascript:") for _t, _n, v in found.urls)
+
+
 # -- Content-Security-Policy on every kind of response ------------------------------------------------
 
 def csp_forbids_inline_script(policy: str) -> bool:
