@@ -23,7 +23,7 @@ import sys
 import pytest
 
 import lexicon_mutator
-from fuzzlib import HEADER_SIZE, crafted, reseal, small_lexicon_bytes
+from fuzzlib import HEADER_SIZE, reseal, small_lexicon_bytes
 from reliability_support import ROOT
 
 FIX = "python -m fastpron.compile"

@@ -26,7 +26,6 @@ import urllib.parse
 
 import pytest
 
-from reliability_support import SOAK
 from stack_support import WrkRun, check_flows, error_log, kill_workers, make_stack, raw_get, require_tools
 
 WORKERS = 4

@@ -221,8 +221,9 @@ def test_hostile_user_dictionary_entries_stay_text(staff, key, figures):
                    f"/admin/dictionary/userentry/{entry.pk}/history/", f"/admin/dictionary/userentry/{entry.pk}/delete/",
                    "/admin/dictionary/userentry/?q=" + key, "/admin/"]
     for url in admin_pages:
-        page = staff.get(url).content.decode()
-        assert staff.get(url).status_code == 200, url
+        response = staff.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
         found = structure(page)
         assert not found.handlers and all(not v.strip().lower().startswith("javascript:") for _t, _n, v in found.urls)
         assert "<script>alert" not in page and "<svg/onload" not in page, url
