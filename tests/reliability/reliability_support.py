@@ -20,7 +20,7 @@ import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-ARTIFACTS = ROOT / "test-artifacts" / "reliability"
+ARTIFACTS = pathlib.Path(os.environ.get("FASTPRON_FIGURES_DIR") or ROOT / "test-artifacts" / "reliability")
 for helper_dir in (ROOT / "tests" / "deploy", ROOT / "tests" / "fuzz"):   # deploy_stack.py, fuzzlib.py
     if str(helper_dir) not in sys.path:
         sys.path.insert(0, str(helper_dir))

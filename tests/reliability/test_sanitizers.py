@@ -131,11 +131,12 @@ def test_core_tests_under_asan(asan, figures):
 @pytest.mark.soak
 def test_corpus_and_property_tests_under_asan_soak(asan, figures):
     _corpus_under_asan(asan, figures, "full", 3600)
-    _site, env = asan
+    site, env = asan
     run = _run([sys.executable, "-m", "pytest", *PYTEST, "-m", "not soak", "tests/test_core.py",
                 "tests/reliability/test_sanitizers.py::test_the_asan_build_is_the_one_loaded_here", "tests/test_reference.py", "tests/test_lexicon.py",
                 "tests/reliability/test_core_properties.py", "tests/fuzz/test_lexicon_damage.py"],
-               {**env, "FASTPRON_FUZZ_NO_MEMORY_LIMIT": "1"}, 5400)
+               {**env, "FASTPRON_FUZZ_NO_MEMORY_LIMIT": "1", "FASTPRON_FIGURES_DIR": str(site.parent / "figures")},
+               5400)
     figures["pytest"] = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
     figures["asan_errors_in_tests"] = len(_asan_errors(run.stderr + run.stdout))
     assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:])
