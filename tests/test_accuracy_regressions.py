@@ -45,6 +45,10 @@ def test_phrase_final_reading_yields_to_a_pick(annotator):
     ("你佇遐等我。", "Lí tī hia tán guá."),
     ("遐爾好", "Hiah nī hó"),
     ("伊坐咧食飯。", "I tsē leh tsia̍h-pn̄g."),
+    # 敢 after a negation or a degree adverb is kánn "dare"; kám asks
+    ("我毋敢去。", "Guá m̄ kánn khì."),
+    ("伊真敢食。", "I tsin kánn tsia̍h."),
+    ("你敢有食飯？", "Lí kám-ū tsia̍h-pn̄g?"),
 ])
 def test_phrases(annotator, text, expected):
     assert annotator.romanize(text) == expected
@@ -53,3 +57,10 @@ def test_phrases(annotator, text, expected):
 def test_a_phrase_is_one_token_written_as_words(annotator):
     token = annotator.annotate("這是")[0]
     assert (token.text, token.reading, token.syllables) == ("這是", "tse sī", ("tse", "sī"))
+
+
+def test_a_rare_word_yields_to_common_characters(annotator):
+    # 人才 (weight 2) no longer beats 後世人 + 才: common characters carry a
+    # bonus too (lexicon.CHAR_BONUS_PER_LOG2)
+    assert annotator.romanize("我後世人才欲閣來。") == "Guá āu-sì-lâng tsiah-beh koh-lâi."
+    assert annotator.romanize("伊是人才。") == "I sī lâng-tsâi."
