@@ -104,15 +104,99 @@ class Score:
                 f"({self.sentences} sentences, {self.gold_syllables} syllables, {self.seconds:.2f} s)")
 
 
+# For grouping errors only: the characters counted as function words
+# (pronouns, particles, aspect markers, negations, common adverbs) and numbers.
+FUNCTION_WORDS = set("的个仔咧矣啊喔啦呢囉嘛乎佇共予欲袂毋無有是我你伊阮恁𪜶咱"
+                     "就也攏閣才足真誠較上甲到這彼遮遐敢若都猶會著愛")
+NUMBERS = set("一二三四五六七八九十百千萬億零兩〇0123456789０１２３４５６７８９")
+
+CAUSES = (
+    ("unknown", "character without a reading (unknown or unmapped variant)"),
+    ("length", "inserted or deleted syllable"),
+    ("segmentation", "segmentation: a word read whole where its parts read apart would be right"),
+    ("number", "numbers (一 tsi̍t/it, 兩 nn̄g/lióng, ...)"),
+    ("function", "function words and particles (咧, 敢, 這, 遮, ...)"),
+    ("dialect", "dialect alternant (the other of south/north)"),
+    ("tone", "tone only"),
+    ("word", "reading of a lexicon word (the data reads the word otherwise)"),
+    ("char", "reading of a character standing alone (literary/colloquial choice)"),
+)
+CAUSE_TEXT = dict(CAUSES)
+
+
 def categorise(gold: str, output: str) -> str:
-    """A coarse cause for one substituted syllable pair."""
+    """A coarse cause for one substituted syllable pair, without the tokens."""
     if gold == "∅" or output == "∅":
-        return "segmentation or length (inserted/deleted syllable)"
+        return "length"
     if _HAN.fullmatch(output):
-        return "unknown character (no reading)"
+        return "unknown"
     if toneless(gold) == toneless(output):
-        return "tone only"
-    return "different syllable (wrong reading)"
+        return "tone"
+    return "char"
+
+
+class Causes:
+    """Groups fastpron's syllable errors by cause, from its tokens.
+
+    Where the output and the gold have as many syllables, each wrong syllable
+    is traced to its token: a multi-character word that, split in two and
+    read part by part, would give the gold syllables is a segmentation error;
+    otherwise the character decides (number, function word), then the kind
+    of difference.  Other sentences fall back on `categorise`.
+    """
+
+    def __init__(self, annotator, south, north):
+        self.annotator, self.south, self.north = annotator, south, north
+        self.counts: collections.Counter = collections.Counter()
+        self.examples: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+
+    def add(self, hanji: str, gold: list[str]) -> None:
+        tokens = self.annotator.annotate(hanji)
+        spans, at = [], 0                      # (token, first syllable, syllables)
+        for token in tokens:
+            count = len(syllables(token.reading or token.text))
+            spans.append((token, at, count))
+            at += count
+        if at != len(gold):
+            for pair in edit_distance(gold, syllables(self.annotator.romanize(hanji)))[1]:
+                self.counts[categorise(*pair)] += 1
+            return
+        output = syllables(self.annotator.romanize(hanji))
+        dialects = [syllables(a.romanize(hanji)) for a in (self.south, self.north)]
+        for token, first, count in spans:
+            want, got = gold[first:first + count], output[first:first + count]
+            if want == got:
+                continue
+            split = len(token.text) > 1 and self._split_reads_right(token.text, want, got)
+            for offset, (w, g) in enumerate(zip(want, got)):
+                if w == g:
+                    continue
+                char = token.text[offset] if len(token.text) == count else token.text
+                if _HAN.fullmatch(g):
+                    cause = "unknown"
+                elif split:
+                    cause = "segmentation"
+                elif char in NUMBERS or token.text[:1] in NUMBERS:
+                    cause = "number"
+                elif len(token.text) == 1 and char in FUNCTION_WORDS:
+                    cause = "function"
+                elif any(len(d) == len(gold) and d[first + offset] == w for d in dialects):
+                    cause = "dialect"
+                elif toneless(w) == toneless(g):
+                    cause = "tone"
+                else:
+                    cause = "word" if len(token.text) > 1 else "char"
+                self.counts[cause] += 1
+                self.examples[cause][f"{token.text} {g}→{w}"] += 1
+
+    def _split_reads_right(self, word: str, want: list[str], got: list[str]) -> bool:
+        """Would some split of `word` into two parts, each read alone, be closer to the gold?"""
+        wrong = sum(w != g for w, g in zip(want, got))
+        for cut in range(1, len(word)):
+            parts = syllables(self.annotator.romanize(word[:cut])) + syllables(self.annotator.romanize(word[cut:]))
+            if len(parts) == len(want) and sum(w != p for w, p in zip(want, parts)) < wrong:
+                return True
+        return False
 
 
 def run(name: str, romanize, rows) -> Score:
@@ -130,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=pathlib.Path, default=DEFAULT_GOLD)
     parser.add_argument("--limit", type=int, help="only the first N sentences")
     parser.add_argument("--errors", type=int, default=15, help="how many most frequent confusions to list")
+    parser.add_argument("--examples", type=int, default=6, help="how many examples to show per cause")
     parser.add_argument("--no-taibun", action="store_true", help="skip the taibun comparison")
     args = parser.parse_args(argv)
     if not args.gold.exists():
@@ -151,13 +236,17 @@ def main(argv: list[str] | None = None) -> int:
 
     for score in scores:
         print(score.summary())
+    causes = Causes(fastpron.default_annotator(), fastpron.Annotator(dialect="south"),
+                    fastpron.Annotator(dialect="north"))
+    for hanji, tailo in rows:
+        causes.add(hanji, syllables(tailo))
+    print(f"\nfastpron errors by cause ({sum(causes.counts.values())} wrong syllables;"
+          " most frequent examples, output→gold):")
+    for cause, text in CAUSES:
+        count = causes.counts[cause]
+        examples = ", ".join(f"{example} ×{n}" for example, n in causes.examples[cause].most_common(args.examples))
+        print(f"  {count:6d}  {text}" + (f"\n          {examples}" if examples else ""))
     ours = scores[0]
-    by_cause = collections.Counter()
-    for (gold, output), count in ours.confusions.items():
-        by_cause[categorise(gold, output)] += count
-    print("\nfastpron errors by cause:")
-    for cause, count in by_cause.most_common():
-        print(f"  {count:6d}  {cause}")
     print(f"\nfastpron's {args.errors} most frequent confusions (gold -> output):")
     for (gold, output), count in ours.confusions.most_common(args.errors):
         print(f"  {count:5d}  {gold} -> {output}")
