@@ -76,7 +76,7 @@ configure() {
     nginx_configure && say "Nginx: $FASTPRON_NGINX_PREFIX/nginx.conf"
 }
 
-GUNICORN_PID="" NGINX_PID=""
+GUNICORN_PID="" NGINX_PID="" STOP_SIGNAL=""
 stop_all() {
     trap - INT TERM EXIT
     [ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null
@@ -87,12 +87,20 @@ stop_all() {
 }
 
 serve() {
-    trap 'stop_all; exit 0' INT TERM
+    # Ctrl-C reaches the whole process group at once: Gunicorn and Nginx may
+    # exit before this shell runs its trap, so the trap only notes the signal
+    # and the shutdown is decided after `wait` returns, never mistaken for a
+    # server that stopped by itself.
+    trap 'STOP_SIGNAL=INT' INT
+    trap 'STOP_SIGNAL=TERM' TERM
     trap 'stop_all' EXIT
     rm -f "$SOCKET"
     (cd "$ROOT" && exec "$VENV/bin/gunicorn" -c "$ROOT/deploy/gunicorn.conf.py") &
     GUNICORN_PID=$!
-    gunicorn_wait_ready "$GUNICORN_PID" || { warn "Gunicorn did not start"; return 1; }
+    if ! gunicorn_wait_ready "$GUNICORN_PID"; then
+        [ -z "$STOP_SIGNAL" ] || { stop_all; exit 0; }
+        warn "Gunicorn did not start"; return 1
+    fi
     if [ "$FASTPRON_NGINX" = private ]; then
         # exec, so that $! is Nginx itself: a signal to run.sh then reaches it (a
         # function run in the background is a subshell that would not pass it on).
@@ -102,7 +110,14 @@ serve() {
     sleep 0.5
     say ""
     say "serving http://$FASTPRON_LISTEN/article_pronunciation/input/ (Ctrl-C stops)"
-    wait -n || true
+    [ -n "$STOP_SIGNAL" ] || wait -n || true
+    # A server that ended because of the group's signal: the signal is ours too,
+    # pending at worst; a moment lets its trap run.
+    [ -n "$STOP_SIGNAL" ] || sleep 1 || true
+    if [ -n "$STOP_SIGNAL" ]; then
+        stop_all
+        exit 0
+    fi
     warn "a server stopped by itself; stopping the rest"
     return 1
 }
