@@ -36,7 +36,7 @@ def main(folder: pathlib.Path) -> int:
     for path in files:
         record = json.loads(path.read_text(encoding="utf-8"))
         run = "soak" if record.get("soak") else "CI"
-        if "cases" in record:
+        if isinstance(record.get("cases"), dict):      # a parametrized check (the damage fuzzers' "cases" is a count)
             for case, figures in record["cases"].items():
                 print(f"| {record['check']} [{case}] | {run} | {cell(figures)} |")
         else:

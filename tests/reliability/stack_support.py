@@ -17,6 +17,7 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 
 import pytest
 
@@ -24,7 +25,7 @@ from deploy_stack import Stack
 from reliability_support import ROOT
 
 LUA = ROOT / "tests" / "reliability" / "wrk_flow.lua"
-MARKER = re.compile(r"wrk\d+n\d+z")
+MARKER = re.compile(r"wrk\d+r\d+n\d+z")      # wrk<run>r<thread>n<count>z: one run's markers are its own
 
 
 def missing_tools() -> str | None:
@@ -59,10 +60,14 @@ class WrkRun:
         self.stack, self.seconds, self.out_dir = stack, seconds, out_dir
         out_dir.mkdir(parents=True, exist_ok=True)
         self.started = time.monotonic()
+        # The tests of a module share one stack: each run's markers carry its own number, so that
+        # a run's articles are never mistaken for an earlier run's with the same thread and count.
+        self.run_id = str(time.time_ns() // 1000)
         self.proc = subprocess.Popen(
             ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
              "-s", str(LUA), f"http://{stack.host}/"],
-            env={**os.environ, "FP_WRK_OUT": str(out_dir), "FP_WRK_HOST": stack.host},
+            env={**os.environ, "FP_WRK_OUT": str(out_dir), "FP_WRK_HOST": stack.host,
+                 "FP_WRK_RUN": self.run_id},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def result(self) -> dict:
@@ -87,21 +92,24 @@ class WrkRun:
         return found
 
 
-def article_texts(stack: Stack) -> list[str]:
-    """The text of every article in the stack's database."""
+def articles(stack: Stack) -> list[tuple[str, str]]:
+    """(id, text) of every article in the stack's database; the id as in a permalink."""
     url = stack.settings["DATABASE_URL"]
-    query = "SELECT text FROM article_pronunciation_article"
+    query = "SELECT id, text FROM article_pronunciation_article"
     if url.startswith("sqlite:///"):
         import sqlite3
         with sqlite3.connect(f"file:{url[len('sqlite:///'):]}?mode=ro", uri=True, timeout=30) as db:
-            return [row[0] for row in db.execute(query)]
-    import psycopg
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=10) as db:
-        return [row[0] for row in db.execute(query)]
+            rows = list(db.execute(query))
+    else:
+        import psycopg
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=10) as db:
+            rows = list(db.execute(query))
+    return [(str(uuid.UUID(str(article_id))), text) for article_id, text in rows]
 
 
-def markers_in_database(stack: Stack) -> set[str]:
-    return {m for text in article_texts(stack) for m in MARKER.findall(text)}
+def article_texts(stack: Stack) -> list[str]:
+    """The text of every article in the stack's database."""
+    return [text for _, text in articles(stack)]
 
 
 def error_log(stack: Stack) -> str:
@@ -114,21 +122,28 @@ def latest_page(stack: Stack, session: str) -> tuple[int, str]:
 
 
 def check_flows(stack: Stack, run: WrkRun, result: dict, figures: dict) -> None:
-    """Every article that got a 302 is in the database, and each one's page showed its text
-    (those whose page wrk had not fetched yet when it stopped are fetched now)."""
+    """Every article that got a 302 is in the database, and each one's page showed its text.
+
+    Those whose page wrk had not fetched when it stopped, or whose page request failed (a killed
+    worker, Gunicorn down), are fetched now: the visitor's latest page, or, when the visitor has
+    posted again since (the latest page shows the newer text), the article's own permalink."""
     notes = run.notes()
     posted = {marker: session for marker, session in notes["posted"]}
     verified = {m for (m,) in notes["verified"]}
-    in_database = markers_in_database(stack)
-    missing = sorted(set(posted) - in_database)
+    ids = {m: article_id for article_id, text in articles(stack) for m in MARKER.findall(text)}
+    missing = sorted(set(posted) - set(ids))
     late = [m for m in posted if m not in verified and m not in {x for (x,) in notes["lost"]}]
-    late_ok = 0
+    late_ok = by_permalink = 0
     for marker in late:
         status, page = latest_page(stack, posted[marker])
-        late_ok += status == 200 and marker in page
-    figures.update(posted=len(posted), in_database=len(set(posted) & in_database), lost_articles=len(missing),
-                   pages_showing_the_text=len(verified) + late_ok, checked_after_the_run=len(late),
-                   pages_without_the_text=len(notes["lost"]))
+        if status == 200 and marker in page:
+            late_ok += 1
+        elif marker in ids:
+            r = stack.request("GET", f"/article_pronunciation/pronunciation/{ids[marker]}/")
+            by_permalink += r.status == 200 and marker in r.text
+    figures.update(posted=len(posted), in_database=len(set(posted) & set(ids)), lost_articles=len(missing),
+                   pages_showing_the_text=len(verified) + late_ok + by_permalink, checked_after_the_run=len(late),
+                   of_them_by_permalink=by_permalink, pages_without_the_text=len(notes["lost"]))
     assert missing == [], f"{len(missing)} articles that got a 302 are not in the database: {missing[:10]}"
     assert result["posted"] == len(posted)
 

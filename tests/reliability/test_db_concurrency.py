@@ -91,6 +91,11 @@ def _import_loop(stack, tsv, stop: threading.Event, outcomes: list):
 
 
 def _concurrent_writes(stack, tmp_path, figures, seconds: float):
+    # One figures file per database: .ci/run and `make soak` run this file on SQLite, then on
+    # PostgreSQL, and the second run would otherwise write over the first one's figures.
+    database = "postgresql" if _database_url() else "sqlite"
+    base, dot, rest = figures.name.partition(".")
+    figures.name = figures["check"] = f"{base}_on_{database}{dot}{rest}"
     setup = Visitor(stack)
     setup.request("GET", "/article_pronunciation/input/")
     status, headers, _ = setup.request("POST", "/article_pronunciation/input/",
@@ -148,7 +153,6 @@ def _concurrent_writes(stack, tmp_path, figures, seconds: float):
 
     texts = article_texts(stack)
     missing = sorted(set(posted) - set(texts))
-    database = "postgresql" if _database_url() else "sqlite"
     figures.update(database=database, workers=WORKERS, writers=POSTERS + PICKERS + 1, seconds_of_writes=seconds,
                    articles_posted=tally["articles"], pick_updates=tally["picks"], dictionary_imports=len(imports),
                    failed_requests=len(tally["failures"]), failed_imports=sum(1 for rc, _ in imports if rc),

@@ -89,6 +89,7 @@ def _kills(stack, tmp_path, figures, seconds: int, kills: int):
     assert result["s4"] == 0 and result["api_bad"] <= len(killed), result
     assert len(stack.worker_pids()) == WORKERS and not set(killed) & stack.worker_pids()
     check_flows(stack, run, result, figures)
+    assert figures["pages_showing_the_text"] == figures["posted"], figures
     assert "database is locked" not in error_log(stack)
 
 
@@ -134,6 +135,7 @@ def test_gunicorn_stopped_and_started_under_load(stack, tmp_path, figures):
     assert verified_after > verified_before, "the flow did not resume after the restart"
     assert stack.master_pid() != master and len(stack.wait_workers(WORKERS)) == WORKERS
     check_flows(stack, run, result, figures)
+    assert figures["pages_showing_the_text"] == figures["posted"], figures
     assert raw_get(stack, "/article_pronunciation/input/") == 200
 
 

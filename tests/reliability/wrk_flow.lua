@@ -5,7 +5,7 @@
 --   3. GET the result page             (200, and the text it posted must be on it)
 --   4. POST the text to /api/annotate  (200, JSON tokens with its text and a reading)
 -- Run it with one connection per thread (wrk -t N -c N), so that each thread's
--- state is one visitor's.  Each text carries a marker ("wrk<thread>n<count>z"); a
+-- state is one visitor's.  Each text carries a marker ("wrk<run>r<thread>n<count>z"); a
 -- thread writes the markers it posted and saw to FP_WRK_OUT/<thread>.txt, so the
 -- test can look every one of them up in the database afterwards.
 -- done() prints one line, "FPWRK {json}".
@@ -21,6 +21,7 @@ end
 
 local out_dir = os.getenv("FP_WRK_OUT")
 local host = os.getenv("FP_WRK_HOST")
+local run = os.getenv("FP_WRK_RUN") or "0"            -- this run's number: its markers are its own
 local form_path = "/article_pronunciation/input/"
 local TAIWAN = "%E5%8F%B0%E7%81%A3"                  -- 台灣, percent-encoded
 local CUSTOM_502 = "\229\143\176\232\170\158\232\174\128\233\159\179"  -- 台語讀音: our own 502 page
@@ -49,7 +50,7 @@ function request()
         return wrk.format("GET", form_path, {Cookie = cookies()})
     elseif step == 2 then
         count = count + 1
-        marker = "wrk" .. tid .. "n" .. count .. "z"
+        marker = "wrk" .. run .. "r" .. tid .. "n" .. count .. "z"
         local body = "csrfmiddlewaretoken=" .. token .. "&text=" .. TAIWAN .. marker .. "%E3%80%82" ..
                      "&system=tl&tones=marks&sandhi=none&dialect=usual"
         return wrk.format("POST", form_path, {Cookie = cookies(), Origin = "http://" .. host,
