@@ -44,22 +44,17 @@ import zlib
 from .syllable import SyllableError, join_reading, parse_reading
 
 FORMAT_MAGIC = b"FPRNLEX\0"
-FORMAT_VERSION = 6          # 6: one-character keys cost less the more common they are
+FORMAT_VERSION = 5
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 DEFAULT_TSV = PACKAGE_DIR.parent / "lexicon_data" / "lexicon.tsv"
 DEFAULT_BINARY = PACKAGE_DIR / "data" / "lexicon.fpl"
 
 # Segmentation costs (integers, so the core and the reference agree exactly).
-# Each token costs TOKEN_COST less a bonus for how common it is, so a path with
-# fewer tokens mostly wins, and among equal counts more common words win.
-# Characters get a smaller bonus of the same kind, so that between 後世 + 人才
-# and 後世人 + 才 the common 才 decides.
+# A path with fewer tokens wins; among equal counts, more common words win.
 TOKEN_COST = 1000
 WORD_BONUS_PER_LOG2 = 40
 WORD_BONUS_MAX = 400
-CHAR_BONUS_PER_LOG2 = 20
-CHAR_BONUS_MAX = 200
 USER_BONUS = 500            # a user's own entry beats the lexicon's
 UNKNOWN_COST = 1500         # a Han character that no entry covers
 OTHER_COST = TOKEN_COST     # any other character
@@ -128,12 +123,9 @@ class Entry:
 def entry_cost(entry: Entry) -> int:
     """What one token of this entry costs the segmenter."""
     cost = TOKEN_COST
-    if entry.readings:
-        weight = max(1, max(r.weight for r in entry.readings))
-        if len(entry.key) > 1:
-            cost -= min(WORD_BONUS_MAX, round(WORD_BONUS_PER_LOG2 * math.log2(weight)))
-        else:
-            cost -= min(CHAR_BONUS_MAX, round(CHAR_BONUS_PER_LOG2 * math.log2(weight)))
+    if len(entry.key) > 1 and entry.readings:
+        weight = max(r.weight for r in entry.readings)
+        cost -= min(WORD_BONUS_MAX, round(WORD_BONUS_PER_LOG2 * math.log2(max(weight, 1))))
     if entry.user:
         cost -= USER_BONUS
     return cost

@@ -58,9 +58,3 @@ def test_a_phrase_is_one_token_written_as_words(annotator):
     token = annotator.annotate("這是")[0]
     assert (token.text, token.reading, token.syllables) == ("這是", "tse sī", ("tse", "sī"))
 
-
-def test_a_rare_word_yields_to_common_characters(annotator):
-    # 人才 (weight 2) no longer beats 後世人 + 才: common characters carry a
-    # bonus too (lexicon.CHAR_BONUS_PER_LOG2)
-    assert annotator.romanize("我後世人才欲閣來。") == "Guá āu-sì-lâng tsiah-beh koh-lâi."
-    assert annotator.romanize("伊是人才。") == "I sī lâng-tsâi."
