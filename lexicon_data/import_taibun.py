@@ -219,6 +219,12 @@ def build_variants(vars_table: dict, traditional: dict, keys: set[str]) -> list[
     return resolved
 
 
+# A phrase of ours encodes grammar: it weighs as much as a word that 16 keys
+# contain, so it beats a rare word that straddles it (毋敢 + 講, not 毋 + 敢講)
+# but not a common one.
+PHRASE_WEIGHT = 16
+
+
 def phrase_rows(rows: list[tuple], path: pathlib.Path = HERE / "phrases.tsv") -> tuple[list[tuple], list[str]]:
     """Rows for fastpron's own two-character phrases, where the data has no such key.
 
@@ -236,7 +242,7 @@ def phrase_rows(rows: list[tuple], path: pathlib.Path = HERE / "phrases.tsv") ->
             if hanji in keys:
                 warnings.append(f"phrase {hanji}: the lexicon has it already, skipped")
                 continue
-            added.append((hanji, join_reading(parse_reading(reading)), "phrase", 1, "phrase"))
+            added.append((hanji, join_reading(parse_reading(reading)), "phrase", PHRASE_WEIGHT, "phrase"))
     return added, warnings
 
 
