@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import pathlib
 import re
 import unicodedata
 from contextlib import redirect_stdout
@@ -15,21 +14,9 @@ from fastpron.romanized import (FINALS, Romanized, convert_romanized, convert_wi
                                 parse_poj_syllable, parse_tl_syllable)
 from fastpron.syllable import SyllableError
 from fastpron.systems import TL_INITIALS, System, ToneStyle, capitalize, parse_parts, render
+from lexicon_syllables import lexicon_syllables
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-LEXICON = ROOT / "lexicon_data" / "lexicon.tsv"
 CONVERT = dict(romanized="convert")
-
-
-def lexicon_syllables() -> list[str]:
-    found = set()
-    with open(LEXICON, encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            for token in re.findall(r"(?:--)?[A-Za-z]+[1-9]", line.split("\t")[1]):
-                found.add(token.lower())
-    return sorted(found)
-
 
 SYLLABLES = lexicon_syllables()
 

@@ -31,21 +31,9 @@ from fastpron.systems import (  # noqa: E402
     render,
     sandhi_syllable,
 )
+from lexicon_syllables import LEXICON, lexicon_syllables  # noqa: E402
 
-LEXICON = ROOT / "lexicon_data" / "lexicon.tsv"
 MARKS, NUMBERS, NONE = ToneStyle.MARKS, ToneStyle.NUMBERS, ToneStyle.NONE
-
-
-def lexicon_syllables() -> list[str]:
-    found = set()
-    with open(LEXICON, encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            # "senn1/*sinn1": "*" marks the usual side of a pair
-            for token in re.findall(r"(?:--)?[A-Za-z]+[1-9]", line.split("\t")[1]):
-                found.add(token.lower())
-    return sorted(found)
-
 
 SYLLABLES = lexicon_syllables()
 
