@@ -49,6 +49,9 @@ def test_phrase_final_reading_yields_to_a_pick(annotator):
     ("我毋敢去。", "Guá m̄ kánn khì."),
     ("伊真敢食。", "I tsin kánn tsia̍h."),
     ("你敢有食飯？", "Lí kám-ū tsia̍h-pn̄g?"),
+    # 這/彼 before an adverb is the pronoun tse/he
+    ("這才是真的。", "Tse tsiah sī tsin ê."),
+    ("彼都無要緊。", "He to bô-iàu-kín."),
 ])
 def test_phrases(annotator, text, expected):
     assert annotator.romanize(text) == expected
