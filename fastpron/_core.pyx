@@ -51,6 +51,7 @@ cdef enum:
     FLAG_HYPHENATED = 4     # set here: the citation form starts with '-' ("--ah")
     OUT_UTF8 = 8            # TextBuffer.kind: UTF-8 bytes in a growable scratch (to_json)
     SYLLABLE_COPY = 16      # bytes copied per syllable in UTF-8, whatever its length (the pool is padded)
+    SYLLABLE_COPY4 = 8      # code points copied per syllable into a UCS-4 scratch, likewise
     WRITE_ONCE = 0          # Core._write modes: see write_once, write_twice, write_utf8
     WRITE_TWICE = 1
     WRITE_UTF8 = 2
@@ -240,14 +241,17 @@ cdef inline void text_putc(TextBuffer* out, Py_UCS4 ch) noexcept nogil:
 
 
 cdef inline void text_puts(TextBuffer* out, const Py_UCS4* chars, Py_ssize_t n, Py_UCS4 max_char) noexcept nogil:
-    """Put n characters whose largest is max_char."""
+    """Put n characters whose largest is max_char, from a RenderTable's pool
+    (padded: the scratch takes a fixed-size copy, and the extra is overwritten)."""
     cdef Py_ssize_t k
     if n <= 0:
         return
     if out.kind == 4:
-        if out.length + n > out.capacity and not text_grow(out, n):
+        if out.length + n + SYLLABLE_COPY4 > out.capacity and not text_grow(out, n + SYLLABLE_COPY4):
             return
-        memcpy(<Py_UCS4*>out.data + out.length, chars, n * sizeof(Py_UCS4))
+        memcpy(<Py_UCS4*>out.data + out.length, chars, SYLLABLE_COPY4 * sizeof(Py_UCS4))
+        if n > SYLLABLE_COPY4:
+            memcpy(<Py_UCS4*>out.data + out.length, chars, n * sizeof(Py_UCS4))
     elif out.kind == 2:
         for k in range(n):
             (<Py_UCS2*>out.data)[out.length + k] = <Py_UCS2>chars[k]
@@ -385,10 +389,15 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
     cdef const LexView* use_lex
     cdef bint have_single, found_base, found_overlay, ok = True
     cdef int64_t cost
+    # The key characters (standard forms) of positions i .. i + PREFETCH_DISTANCE + 1,
+    # at [position & 7]: each is read and mapped once, for the prefetch.
+    cdef Py_UCS4 ahead[8]
     if steps == NULL:
         return False
     steps[0].cost = 0
     filled = 1
+    for p in range(min(n, PREFETCH_DISTANCE + 1)):
+        ahead[p & 7] = key_char(base, data, kind, p)
     i = 0
     while i < n:
         rel = i - window
@@ -405,11 +414,11 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
             steps[filled].cost = INFINITE_COST
             filled += 1
         if i + PREFETCH_DISTANCE + 1 < n:
-            prefetch_second(base, key_char(base, data, kind, i + PREFETCH_DISTANCE),
-                            key_char(base, data, kind, i + PREFETCH_DISTANCE + 1))
+            ahead[(i + PREFETCH_DISTANCE + 1) & 7] = key_char(base, data, kind, i + PREFETCH_DISTANCE + 1)
+            prefetch_second(base, ahead[(i + PREFETCH_DISTANCE) & 7], ahead[(i + PREFETCH_DISTANCE + 1) & 7])
 
         have_single = False
-        cp = key_char(base, data, kind, i)
+        cp = ahead[i & 7]
         found_base = find(base, NO_PARENT, cp, &base_slot, &base_cost)
         found_overlay = overlay != NULL and find(overlay, NO_PARENT, cp, &overlay_slot, &overlay_cost)
         length = 1
@@ -435,7 +444,8 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                     reach = i + length
             if length >= max_len or i + length >= n:
                 break
-            cp = key_char(base, data, kind, i + length)
+            cp = (ahead[(i + length) & 7] if length <= PREFETCH_DISTANCE + 1
+                  else key_char(base, data, kind, i + length))
             found_base = (found_base and (base_slot & SLOT_EXTENDS) != 0
                           and find(base, (base_slot & SLOT_INDEX) - 1, cp, &base_slot, &base_cost))
             found_overlay = (found_overlay and (overlay_slot & SLOT_EXTENDS) != 0
@@ -482,9 +492,12 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                     break
             if not ok:
                 break
+            # The slots past i - window still hold INFINITE_COST (no edge reached
+            # them); only those before it, which now stand for positions after i, need it.
+            for j in range(1, min(i - window + 1, filled)):
+                steps[j].cost = INFINITE_COST
             window = i
             steps[0].cost = 0
-            filled = 1
     free(steps)
     free(path)
     return ok
@@ -733,7 +746,7 @@ cdef class RenderTable:
             self.view.offsets[k] = total
             total += len(<str>strings[k])
         self.view.offsets[self.view.n_strings] = total
-        self.view.pool = <Py_UCS4*>malloc((total if total else 1) * sizeof(Py_UCS4))
+        self.view.pool = <Py_UCS4*>calloc(total + SYLLABLE_COPY4, sizeof(Py_UCS4))   # padded for text_puts
         self.view.max_chars = <Py_UCS4*>calloc(self.view.n_strings + 1, sizeof(Py_UCS4))
         if self.view.pool == NULL or self.view.max_chars == NULL:
             raise MemoryError()
@@ -1267,6 +1280,12 @@ cdef class Core:
         cdef const LexView* overlay_view = &overlay.view if overlay is not None else NULL
         cdef bint ok
         cdef CToken* token
+        if tokens.items == NULL:
+            # about one token per 1.4 characters of text: no regrowth for most calls
+            tokens.capacity = min(n - n // 4, 1 << 16) + 16
+            tokens.items = <CToken*>malloc(tokens.capacity * sizeof(CToken))
+            if tokens.items == NULL:
+                raise MemoryError("fastpron: out of memory while segmenting")
         with nogil:
             ok = segment(&base.view, overlay_view, data, kind, n,
                          self.unknown_cost, self.other_cost, tokens)
