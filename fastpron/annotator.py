@@ -30,6 +30,7 @@ class BaseAnnotator:
 
     def __init__(self, **options):
         self.options = Options.make(**options)
+        self._chosen: dict[tuple, Options] = {}
         self._user: dict[str, Entry] = {}
         self._lock = threading.Lock()
 
@@ -156,7 +157,21 @@ class BaseAnnotator:
         return chosen
 
     def _options(self, overrides: dict) -> Options:
-        return self.options.replace(**overrides) if overrides else self.options
+        if not overrides:
+            return self.options
+        # A server passes the same few option sets on every call: remember them.
+        try:
+            key = (self.options, *((name, type(value), value) for name, value in overrides.items()))
+            return self._chosen[key]
+        except TypeError:                       # an unhashable value: Options.make says what is wrong
+            return self.options.replace(**overrides)
+        except KeyError:
+            pass
+        chosen = self.options.replace(**overrides)
+        if len(self._chosen) >= 64:
+            self._chosen.clear()
+        self._chosen[key] = chosen
+        return chosen
 
     def __repr__(self):
         return f"{type(self).__name__}({self.options})"
