@@ -12,6 +12,9 @@ import os
 import fastpron
 
 _annotator = fastpron.default_annotator()        # the shared annotator: reads the lexicon now
+# The default render table (and its UTF-8 form, for the JSON API), built once
+# here and shared by the workers instead of by each on its first request.
+_annotator.to_json("台灣", as_bytes=True)
 try:
     lexicon_origin = _annotator._core.base_lexicon.origin
 except AttributeError:

@@ -53,14 +53,15 @@ cdef struct TokenBuffer:
     Py_ssize_t capacity
 
 cdef struct TextBuffer:
-    void* data               # where characters go: a growable UCS-4 scratch, or the final str
-    int kind                 # 4, 2 or 1: code unit size of data; 0: only measure
+    void* data               # where characters go: a growable UCS-4 or UTF-8 scratch, or the final str
+    int kind                 # 4, 2 or 1: code unit size of data; 0: only measure; OUT_UTF8: UTF-8 bytes (to_json)
     bint growable            # data is the scratch, grown on demand
     Py_ssize_t length
     Py_ssize_t capacity
     Py_UCS4 max_char         # the largest character put: it decides the str's kind
     Py_UCS4 last             # the last character put
     bint failed              # an allocation failed
+    const char* json_key     # write_json: the name of a token's text field
 
 cdef struct TableView:
     Py_UCS4* pool
@@ -70,6 +71,9 @@ cdef struct TableView:
     Py_UCS4 max_char         # the largest code point in the pool
     Py_UCS4* max_chars       # the largest code point of each string
     uint8_t* syllable_flags  # per syllable: FLAG_NEUTRAL, FLAG_SUFFIX_A (options.py)
+    uint8_t* pool8           # the strings in UTF-8, for to_json: built on its first call, else NULL
+    Py_ssize_t* offsets8     # string k is pool8[offsets8[k]:offsets8[k + 1]]
+    Py_ssize_t max_bytes8    # the longest string in UTF-8
 
 ctypedef void (*Writer)(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
                         const TableView* table, int options, TextBuffer* out) noexcept nogil
@@ -87,6 +91,7 @@ cdef class CompiledLexicon:
 
 cdef class RenderTable:
     cdef TableView view
+    cdef _encode(self)
     cdef readonly list strings
     cdef readonly str syllable_separator
 
@@ -101,4 +106,4 @@ cdef class Core:
                       TokenBuffer* tokens, dict picks) except -1
     cdef _check_table(self, RenderTable table, CompiledLexicon overlay)
     cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks,
-                CompiledLexicon overlay, bint once)
+                CompiledLexicon overlay, int mode, const char* json_key=*)

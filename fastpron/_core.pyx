@@ -10,6 +10,7 @@ The binary layout it reads is described in fastpron/lexicon.py.
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
 from libc.stdlib cimport malloc, realloc, free, calloc
 from libc.string cimport memcpy, strlen
+from cpython.bytes cimport PyBytes_FromStringAndSize
 
 from fastpron import lexicon as _lexicon
 
@@ -21,6 +22,7 @@ cdef extern from "Python.h":
     Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index) nogil
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     Py_ssize_t PyUnicode_GET_LENGTH(object)
+    object PyUnicode_DecodeUTF8(const char* data, Py_ssize_t size, const char* errors)
 
 cdef extern from *:
     """
@@ -28,11 +30,14 @@ cdef extern from *:
     #define FP_MIX1 0xFF51AFD7ED558CCDULL
     #define FP_MIX2 0xC4CEB9FE1A85EC53ULL
     #define FP_PREFETCH(address) __builtin_prefetch(address)
+    /* s is a string literal (Cython makes it a char array): a fixed-size copy */
+    #define FP_PUT_LITERAL(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + (sizeof(s) - 1))
     """
     const int64_t INFINITE_COST "FP_INFINITE_COST"
     const uint64_t MIX1 "FP_MIX1"
     const uint64_t MIX2 "FP_MIX2"
     void prefetch "FP_PREFETCH"(const void* address) nogil
+    uint8_t* put_literal "FP_PUT_LITERAL"(uint8_t* p, const char* literal) nogil
 
 cdef enum:
     SCRATCH_KEPT = 1 << 22  # code points of output buffer a Core keeps between calls (16 MB)
@@ -44,6 +49,12 @@ cdef enum:
     FLAG_NEUTRAL = 1        # RenderTable syllable flags (options.py)
     FLAG_SUFFIX_A = 2
     FLAG_HYPHENATED = 4     # set here: the citation form starts with '-' ("--ah")
+    OUT_UTF8 = 8            # TextBuffer.kind: UTF-8 bytes in a growable scratch (to_json)
+    SYLLABLE_COPY = 16      # bytes copied per syllable in UTF-8, whatever its length (the pool is padded)
+    SYLLABLE_COPY4 = 8      # code points copied per syllable into a UCS-4 scratch, likewise
+    WRITE_ONCE = 0          # Core._write modes: see write_once, write_twice, write_utf8
+    WRITE_TWICE = 1
+    WRITE_UTF8 = 2
 
 # Slot.entry: record offset + 1 in the low bits, flags in the high ones (lexicon.py: SLOT_*).
 cdef enum:
@@ -192,8 +203,10 @@ cdef bint tokens_push(TokenBuffer* buf, Py_ssize_t start, Py_ssize_t end, const 
 #   a growable UCS-4 scratch (kind 4, growable), copied into the str at the end:
 #     one pass, best for small outputs (romanize);
 #   a measurement (kind 0) and then the final str itself (its kind, 1, 2 or 4):
-#     two passes that never hold the output twice, best for large ones (to_html).
-# Either way the str gets the narrowest kind that fits, as every str must.
+#     two passes that never hold the output twice, best for large ones (to_html);
+#   a growable UTF-8 scratch (kind OUT_UTF8), copied into bytes or decoded into
+#     a str: one pass, for JSON, which is mostly ASCII markup (to_json).
+# A str gets the narrowest kind that fits, as every str must.
 
 cdef bint text_grow(TextBuffer* out, Py_ssize_t extra) noexcept nogil:
     cdef Py_ssize_t capacity
@@ -203,7 +216,7 @@ cdef bint text_grow(TextBuffer* out, Py_ssize_t extra) noexcept nogil:
     capacity = out.capacity * 2 if out.capacity else 4096
     while capacity < out.length + extra:
         capacity *= 2
-    grown = realloc(out.data, capacity * sizeof(Py_UCS4))
+    grown = realloc(out.data, capacity * (1 if out.kind == OUT_UTF8 else sizeof(Py_UCS4)))
     if grown == NULL:
         out.failed = True
         return False
@@ -228,14 +241,17 @@ cdef inline void text_putc(TextBuffer* out, Py_UCS4 ch) noexcept nogil:
 
 
 cdef inline void text_puts(TextBuffer* out, const Py_UCS4* chars, Py_ssize_t n, Py_UCS4 max_char) noexcept nogil:
-    """Put n characters whose largest is max_char."""
+    """Put n characters whose largest is max_char, from a RenderTable's pool
+    (padded: the scratch takes a fixed-size copy, and the extra is overwritten)."""
     cdef Py_ssize_t k
     if n <= 0:
         return
     if out.kind == 4:
-        if out.length + n > out.capacity and not text_grow(out, n):
+        if out.length + n + SYLLABLE_COPY4 > out.capacity and not text_grow(out, n + SYLLABLE_COPY4):
             return
-        memcpy(<Py_UCS4*>out.data + out.length, chars, n * sizeof(Py_UCS4))
+        memcpy(<Py_UCS4*>out.data + out.length, chars, SYLLABLE_COPY4 * sizeof(Py_UCS4))
+        if n > SYLLABLE_COPY4:
+            memcpy(<Py_UCS4*>out.data + out.length, chars, n * sizeof(Py_UCS4))
     elif out.kind == 2:
         for k in range(n):
             (<Py_UCS2*>out.data)[out.length + k] = <Py_UCS2>chars[k]
@@ -308,10 +324,21 @@ cdef object write_once(Writer writer, const TokenBuffer* tokens, const void* dat
     return result
 
 
+cdef object write_utf8(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
+                       const TableView* table, int options, TextBuffer* scratch):
+    """Run `writer` into a growable UTF-8 scratch, then copy that into new bytes."""
+    scratch.kind, scratch.growable, scratch.length = OUT_UTF8, True, 0
+    with nogil:
+        writer(tokens.items, tokens.length, data, kind, table, options, scratch)
+    if scratch.failed:
+        raise MemoryError("fastpron: out of memory while writing the output")
+    return PyBytes_FromStringAndSize(<char*>scratch.data, scratch.length)
+
+
 cdef object write_twice(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
                         const TableView* table, int options):
     """Run `writer` to measure, then straight into a new str of exactly that size."""
-    cdef TextBuffer out = TextBuffer(NULL, 0, False, 0, 0, 0, 0, False)
+    cdef TextBuffer out = TextBuffer(NULL, 0, False, 0, 0, 0, 0, False, NULL)
     with nogil:
         writer(tokens.items, tokens.length, data, kind, table, options, &out)
     result = PyUnicode_New(out.length, out.max_char)
@@ -362,10 +389,15 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
     cdef const LexView* use_lex
     cdef bint have_single, found_base, found_overlay, ok = True
     cdef int64_t cost
+    # The key characters (standard forms) of positions i .. i + PREFETCH_DISTANCE + 1,
+    # at [position & 7]: each is read and mapped once, for the prefetch.
+    cdef Py_UCS4 ahead[8]
     if steps == NULL:
         return False
     steps[0].cost = 0
     filled = 1
+    for p in range(min(n, PREFETCH_DISTANCE + 1)):
+        ahead[p & 7] = key_char(base, data, kind, p)
     i = 0
     while i < n:
         rel = i - window
@@ -382,11 +414,11 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
             steps[filled].cost = INFINITE_COST
             filled += 1
         if i + PREFETCH_DISTANCE + 1 < n:
-            prefetch_second(base, key_char(base, data, kind, i + PREFETCH_DISTANCE),
-                            key_char(base, data, kind, i + PREFETCH_DISTANCE + 1))
+            ahead[(i + PREFETCH_DISTANCE + 1) & 7] = key_char(base, data, kind, i + PREFETCH_DISTANCE + 1)
+            prefetch_second(base, ahead[(i + PREFETCH_DISTANCE) & 7], ahead[(i + PREFETCH_DISTANCE + 1) & 7])
 
         have_single = False
-        cp = key_char(base, data, kind, i)
+        cp = ahead[i & 7]
         found_base = find(base, NO_PARENT, cp, &base_slot, &base_cost)
         found_overlay = overlay != NULL and find(overlay, NO_PARENT, cp, &overlay_slot, &overlay_cost)
         length = 1
@@ -412,7 +444,8 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                     reach = i + length
             if length >= max_len or i + length >= n:
                 break
-            cp = key_char(base, data, kind, i + length)
+            cp = (ahead[(i + length) & 7] if length <= PREFETCH_DISTANCE + 1
+                  else key_char(base, data, kind, i + length))
             found_base = (found_base and (base_slot & SLOT_EXTENDS) != 0
                           and find(base, (base_slot & SLOT_INDEX) - 1, cp, &base_slot, &base_cost))
             found_overlay = (found_overlay and (overlay_slot & SLOT_EXTENDS) != 0
@@ -459,9 +492,12 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                     break
             if not ok:
                 break
+            # The slots past i - window still hold INFINITE_COST (no edge reached
+            # them); only those before it, which now stand for positions after i, need it.
+            for j in range(1, min(i - window + 1, filled)):
+                steps[j].cost = INFINITE_COST
             window = i
             steps[0].cost = 0
-            filled = 1
     free(steps)
     free(path)
     return ok
@@ -695,6 +731,8 @@ cdef class RenderTable:
         self.view.n_strings = len(strings)
         self.view.pool = NULL
         self.view.max_chars = NULL
+        self.view.pool8 = NULL
+        self.view.offsets8 = NULL
         self.view.syllable_flags = <uint8_t*>malloc(len(flags) + 1)
         self.view.offsets = <Py_ssize_t*>malloc((self.view.n_strings + 1) * sizeof(Py_ssize_t))
         if self.view.offsets == NULL or self.view.syllable_flags == NULL:
@@ -708,7 +746,7 @@ cdef class RenderTable:
             self.view.offsets[k] = total
             total += len(<str>strings[k])
         self.view.offsets[self.view.n_strings] = total
-        self.view.pool = <Py_UCS4*>malloc((total if total else 1) * sizeof(Py_UCS4))
+        self.view.pool = <Py_UCS4*>calloc(total + SYLLABLE_COPY4, sizeof(Py_UCS4))   # padded for text_puts
         self.view.max_chars = <Py_UCS4*>calloc(self.view.n_strings + 1, sizeof(Py_UCS4))
         if self.view.pool == NULL or self.view.max_chars == NULL:
             raise MemoryError()
@@ -723,7 +761,33 @@ cdef class RenderTable:
             if self.view.max_chars[k] > self.view.max_char:
                 self.view.max_char = self.view.max_chars[k]
 
+    cdef _encode(self):
+        """The strings in UTF-8, padded for put_syllable8's fixed-size copy: built
+        on the first to_json with this table (under the GIL), not at start-up."""
+        cdef Py_ssize_t k, at = 0, longest = 0
+        cdef bytes encoded
+        if self.view.pool8 != NULL:
+            return
+        parts = [(<str>string).encode("utf-8") for string in self.strings]
+        total = sum(len(part) for part in parts)
+        cdef uint8_t* pool8 = <uint8_t*>calloc(total + SYLLABLE_COPY, 1)
+        cdef Py_ssize_t* offsets8 = <Py_ssize_t*>malloc((len(parts) + 1) * sizeof(Py_ssize_t))
+        if pool8 == NULL or offsets8 == NULL:
+            free(pool8)
+            free(offsets8)
+            raise MemoryError()
+        for k in range(len(parts)):
+            encoded = parts[k]
+            offsets8[k] = at
+            memcpy(pool8 + at, <const char*>encoded, len(encoded))
+            at += len(encoded)
+            longest = max(longest, len(encoded))
+        offsets8[len(parts)] = at
+        self.view.offsets8, self.view.max_bytes8, self.view.pool8 = offsets8, longest, pool8
+
     def __dealloc__(self):
+        free(self.view.pool8)
+        free(self.view.offsets8)
         free(self.view.pool)
         free(self.view.offsets)
         free(self.view.max_chars)
@@ -949,29 +1013,84 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
         text_ascii(out, b"</span>")
 
 
-cdef inline void put_json_char(TextBuffer* out, Py_UCS4 cp) noexcept nogil:
-    """One character inside a JSON string (RFC 8259); a lone surrogate becomes its
-    escape, so the document can still be encoded."""
-    cdef char escape[8]
+# write_json writes UTF-8 straight into a growable byte scratch (TextBuffer kind
+# OUT_UTF8): it reserves room for a whole token first, so each piece is a plain
+# store, and copies syllables pre-encoded (RenderTable._encode).
+
+cdef inline uint8_t* reserve8(TextBuffer* out, Py_ssize_t need) noexcept nogil:
+    """Where the next bytes go, with room for `need` of them; NULL when out of memory."""
+    if out.length + need > out.capacity and not text_grow(out, need):
+        return NULL
+    return <uint8_t*>out.data + out.length
+
+
+cdef inline uint8_t* put_utf8(uint8_t* p, uint32_t c) noexcept nogil:
+    if c < 0x80:
+        p[0] = <uint8_t>c
+        return p + 1
+    if c < 0x800:
+        p[0] = <uint8_t>(0xC0 | (c >> 6))
+        p[1] = <uint8_t>(0x80 | (c & 0x3F))
+        return p + 2
+    if c < 0x10000:
+        p[0] = <uint8_t>(0xE0 | (c >> 12))
+        p[1] = <uint8_t>(0x80 | ((c >> 6) & 0x3F))
+        p[2] = <uint8_t>(0x80 | (c & 0x3F))
+        return p + 3
+    p[0] = <uint8_t>(0xF0 | (c >> 18))
+    p[1] = <uint8_t>(0x80 | ((c >> 12) & 0x3F))
+    p[2] = <uint8_t>(0x80 | ((c >> 6) & 0x3F))
+    p[3] = <uint8_t>(0x80 | (c & 0x3F))
+    return p + 4
+
+
+cdef inline uint8_t* put_json_char(uint8_t* p, Py_UCS4 cp) noexcept nogil:
+    """One character inside a JSON string (RFC 8259), at most 6 bytes; a lone
+    surrogate becomes its escape, so the document is valid UTF-8."""
+    cdef uint32_t c = <uint32_t>cp
     cdef int k
-    if cp == 0x22:
-        text_ascii(out, b'\\"')
-    elif cp == 0x5C:
-        text_ascii(out, b"\\\\")
-    elif cp == 0x0A:
-        text_ascii(out, b"\\n")
-    elif cp < 0x20 or 0xD800 <= cp <= 0xDFFF:
-        escape[0], escape[1] = 0x5C, 0x75               # \u
+    if c == 0x22:
+        return put_literal(p, b'\\"')
+    if c == 0x5C:
+        return put_literal(p, b"\\\\")
+    if c == 0x0A:
+        return put_literal(p, b"\\n")
+    if c < 0x20 or 0xD800 <= c <= 0xDFFF:
+        p[0], p[1] = 0x5C, 0x75                 # \u
         for k in range(4):
-            escape[5 - k] = HEX_DIGITS[(<uint32_t>cp >> (4 * k)) & 0xF]
-        escape[6] = 0
-        text_ascii(out, escape)
-    else:
-        text_putc(out, cp)
+            p[5 - k] = HEX_DIGITS[(c >> (4 * k)) & 0xF]
+        return p + 6
+    return put_utf8(p, c)
 
 
-cdef void put_json_reading(TextBuffer* out, const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t,
-                           const uint32_t* reading, bint chosen, const TableView* table, int options) noexcept nogil:
+cdef inline uint8_t* put_integer(uint8_t* p, Py_ssize_t value) noexcept nogil:
+    """A non-negative integer, at most 20 bytes."""
+    cdef uint8_t digits[24]
+    cdef int n = 0
+    while True:
+        digits[n] = <uint8_t>(0x30 + value % 10)
+        value //= 10
+        n += 1
+        if value == 0 or n == 24:
+            break
+    while n > 0:
+        n -= 1
+        p[0] = digits[n]
+        p += 1
+    return p
+
+
+cdef inline uint8_t* put_syllable8(uint8_t* p, const TableView* table, Py_ssize_t index) noexcept nogil:
+    cdef Py_ssize_t at = table.offsets8[index], n = table.offsets8[index + 1] - at
+    memcpy(p, table.pool8 + at, SYLLABLE_COPY)     # a fixed-size copy; the extra bytes are overwritten
+    if n > SYLLABLE_COPY:
+        memcpy(p, table.pool8 + at, n)
+    return p + n
+
+
+cdef uint8_t* put_json_reading(uint8_t* p, const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t,
+                               const uint32_t* reading, bint chosen, const TableView* table,
+                               int options) noexcept nogil:
     """A reading as a JSON string: syllables joined as the system joins them; the
     chosen reading takes its spoken forms when sandhi is on."""
     cdef const CToken* token = &tokens[t]
@@ -979,66 +1098,97 @@ cdef void put_json_reading(TextBuffer* out, const CToken* tokens, Py_ssize_t n_t
     cdef Py_ssize_t k
     cdef uint32_t sid
     cdef int form
-    text_putc(out, 0x22)
+    p[0] = 0x22
+    p += 1
     for k in range(token.end - token.start):
         sid = reading[2 + k]
         if k > 0 and separator and not hyphenated(table, sid):
-            text_putc(out, separator)
+            p = put_utf8(p, <uint32_t>separator)
         form = spoken_form(tokens, n_tokens, t, k, table) if chosen and options & OPT_SANDHI else 0
-        put_syllable(out, table, variant_index(sid, k == 0 and (reading[0] & READING_CAPITAL) != 0, form))
-    text_putc(out, 0x22)
+        p = put_syllable8(p, table, variant_index(sid, k == 0 and (reading[0] & READING_CAPITAL) != 0, form))
+    p[0] = 0x22
+    return p + 1
 
 
 cdef void write_json(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
                      const TableView* table, int options, TextBuffer* out) noexcept nogil:
-    """The tokens as a JSON array of objects, the fields of Token.asdict()."""
-    cdef Py_ssize_t t, k, c
+    """The tokens as a JSON array of objects, the fields of Token.asdict(), in
+    UTF-8 (out.kind OUT_UTF8); the token's text is named out.json_key."""
+    cdef Py_ssize_t t, k, c, length, key_length = strlen(out.json_key)
     cdef const CToken* token
     cdef const uint32_t* reading
-    cdef uint32_t r
+    cdef uint32_t r, n_readings
     cdef int form
     cdef bint first
-    text_putc(out, 0x5B)
+    cdef uint8_t* p = reserve8(out, 1)
+    if p == NULL:
+        return
+    p[0] = 0x5B
+    out.length += 1
     for t in range(n_tokens):
         token = &tokens[t]
         prefetch_record(tokens, n_tokens, t + 8)
-        text_ascii(out, b'{"text":"' if t == 0 else b',{"text":"')
+        length = token.end - token.start
+        n_readings = record_readings(token.record) if token.record != NULL else 0
+        # room for the whole token: markup, the escaped text, every reading
+        p = reserve8(out, 200 + key_length + 6 * length + 4 * n_readings
+                     + (n_readings + 2) * length * (table.max_bytes8 + 4) + SYLLABLE_COPY)
+        if p == NULL:
+            return
+        if t > 0:
+            p[0] = 0x2C
+            p += 1
+        p = put_literal(p, b'{"')
+        memcpy(p, out.json_key, key_length)
+        p = put_literal(p + key_length, b'":"')
         for c in range(token.start, token.end):
-            put_json_char(out, PyUnicode_READ(kind, data, c))
-        if token.kind == KIND_OTHER or token.kind == KIND_UNKNOWN:
-            text_ascii(out, b'","reading":null,"syllables":[],"alternatives":[],"kind":"')
-            text_ascii(out, b'other' if token.kind == KIND_OTHER else b'unknown')
+            p = put_json_char(p, PyUnicode_READ(kind, data, c))
+        if token.kind == KIND_OTHER:
+            p = put_literal(p, b'","reading":null,"syllables":[],"alternatives":[],"kind":"other')
+        elif token.kind == KIND_UNKNOWN:
+            p = put_literal(p, b'","reading":null,"syllables":[],"alternatives":[],"kind":"unknown')
         else:
             reading = token_reading(token)
-            text_ascii(out, b'","reading":')
-            put_json_reading(out, tokens, n_tokens, t, reading, True, table, options)
-            text_ascii(out, b',"syllables":[')
-            for k in range(token.end - token.start):
+            p = put_literal(p, b'","reading":')
+            p = put_json_reading(p, tokens, n_tokens, t, reading, True, table, options)
+            p = put_literal(p, b',"syllables":[')
+            for k in range(length):
                 if k:
-                    text_putc(out, 0x2C)
-                text_putc(out, 0x22)
+                    p[0] = 0x2C
+                    p += 1
+                p[0] = 0x22
                 form = spoken_form(tokens, n_tokens, t, k, table) if options & OPT_SANDHI else 0
-                put_syllable(out, table, variant_index(reading[2 + k], k == 0 and (reading[0] & READING_CAPITAL) != 0,
-                                                       form))
-                text_putc(out, 0x22)
-            text_ascii(out, b'],"alternatives":[')
+                p = put_syllable8(p + 1, table, variant_index(reading[2 + k],
+                                                              k == 0 and (reading[0] & READING_CAPITAL) != 0, form))
+                p[0] = 0x22
+                p += 1
+            p = put_literal(p, b'],"alternatives":[')
             first = True
-            for r in range(record_readings(token.record)):
+            for r in range(n_readings):
                 if r != <uint32_t>token.choice:
                     if not first:
-                        text_putc(out, 0x2C)
-                    put_json_reading(out, tokens, n_tokens, t, record_reading(token.record, r), False, table, options)
+                        p[0] = 0x2C
+                        p += 1
+                    p = put_json_reading(p, tokens, n_tokens, t, record_reading(token.record, r), False, table,
+                                         options)
                     first = False
-            text_ascii(out, b'],"kind":"')
-            text_ascii(out, b'word' if token.kind == KIND_WORD else b'char')
-        text_ascii(out, b'","start":')
-        text_integer(out, token.start)
-        text_ascii(out, b',"end":')
-        text_integer(out, token.end)
-        text_ascii(out, b',"choice":')
-        text_integer(out, token.choice)
-        text_putc(out, 0x7D)
-    text_putc(out, 0x5D)
+            if token.kind == KIND_WORD:
+                p = put_literal(p, b'],"kind":"word')
+            else:
+                p = put_literal(p, b'],"kind":"char')
+        p = put_literal(p, b'","start":')
+        p = put_integer(p, token.start)
+        p = put_literal(p, b',"end":')
+        p = put_integer(p, token.end)
+        p = put_literal(p, b',"choice":')
+        p = put_integer(p, token.choice)
+        p[0] = 0x7D
+        out.length = p + 1 - <uint8_t*>out.data
+    p = reserve8(out, 1)
+    if p == NULL:
+        return
+    p[0] = 0x5D
+    out.length += 1
 
 
 # ---------------------------------------------------------------- Python objects
@@ -1130,6 +1280,12 @@ cdef class Core:
         cdef const LexView* overlay_view = &overlay.view if overlay is not None else NULL
         cdef bint ok
         cdef CToken* token
+        if tokens.items == NULL:
+            # about one token per 1.4 characters of text: no regrowth for most calls
+            tokens.capacity = min(n - n // 4, 1 << 16) + 16
+            tokens.items = <CToken*>malloc(tokens.capacity * sizeof(CToken))
+            if tokens.items == NULL:
+                raise MemoryError("fastpron: out of memory while segmenting")
         with nogil:
             ok = segment(&base.view, overlay_view, data, kind, n,
                          self.unknown_cost, self.other_cost, tokens)
@@ -1151,23 +1307,27 @@ cdef class Core:
     def romanize(self, str text not None, RenderTable table not None, int options=0, dict picks=None,
                  CompiledLexicon overlay=None):
         """`text` romanised with `table`; options are the OPT_* bits."""
-        return self._write(write_romanized, text, table, options, picks, overlay, True)
+        return self._write(write_romanized, text, table, options, picks, overlay, WRITE_ONCE)
 
     def to_html(self, str text not None, RenderTable table not None, int options=0, dict picks=None,
                  CompiledLexicon overlay=None):
         """`text` as ruby HTML with `table`; options are the OPT_* bits."""
-        return self._write(write_html, text, table, options, picks, overlay, False)
+        return self._write(write_html, text, table, options, picks, overlay, WRITE_TWICE)
 
     def to_json(self, str text not None, RenderTable table not None, int options=0, dict picks=None,
-                 CompiledLexicon overlay=None):
-        """The tokens of `text` as a JSON array (the fields of Token.asdict)."""
-        return self._write(write_json, text, table, options, picks, overlay, False)
+                 CompiledLexicon overlay=None, bytes text_key=b"text", bint utf8=False):
+        """The tokens of `text` as a JSON array (the fields of Token.asdict, the
+        token's text under `text_key`, plain ASCII); with `utf8`, as UTF-8 bytes."""
+        table._encode()
+        result = self._write(write_json, text, table, options, picks, overlay, WRITE_UTF8, text_key)
+        return result if utf8 else PyUnicode_DecodeUTF8(<char*>result, len(result), NULL)
 
     cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks,
-                CompiledLexicon overlay, bint once):
+                CompiledLexicon overlay, int mode, const char* json_key=b"text"):
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
-        cdef TextBuffer scratch = TextBuffer(NULL, 4, True, 0, 0, 0, 0, False)
+        cdef TextBuffer scratch = TextBuffer(NULL, 4, True, 0, 0, 0, 0, False, json_key)
         cdef CompiledLexicon base = self.base
+        cdef bint once = mode != WRITE_TWICE
         self._check_table(table, overlay)
         if once:
             # Take the kept scratch buffer (under the GIL, a hand-over between
@@ -1176,12 +1336,18 @@ cdef class Core:
             self.scratch, self.scratch_capacity = NULL, 0
         try:
             self._segment(text, base, overlay, &tokens, picks)
-            if once:
+            if mode == WRITE_ONCE:
                 return write_once(writer, &tokens, PyUnicode_DATA(text), PyUnicode_KIND(text), &table.view,
+                                  options, &scratch)
+            if mode == WRITE_UTF8:
+                scratch.capacity *= sizeof(Py_UCS4)         # the kept scratch is counted in code points
+                return write_utf8(writer, &tokens, PyUnicode_DATA(text), PyUnicode_KIND(text), &table.view,
                                   options, &scratch)
             return write_twice(writer, &tokens, PyUnicode_DATA(text), PyUnicode_KIND(text), &table.view, options)
         finally:
             free(tokens.items)
+            if mode == WRITE_UTF8:
+                scratch.capacity //= sizeof(Py_UCS4)        # back in code points
             if once and self.scratch == NULL and scratch.capacity <= SCRATCH_KEPT:
                 self.scratch, self.scratch_capacity = <Py_UCS4*>scratch.data, scratch.capacity
             else:

@@ -30,6 +30,7 @@ class BaseAnnotator:
 
     def __init__(self, **options):
         self.options = Options.make(**options)
+        self._chosen: dict[tuple, Options] = {}
         self._user: dict[str, Entry] = {}
         self._lock = threading.Lock()
 
@@ -46,18 +47,19 @@ class BaseAnnotator:
         return self._annotate(text, chosen, _check_picks(picks))
 
     def to_json(self, text: str, *, picks: Mapping[int, int] | None = None, text_key: str = "text",
-                **options) -> str:
+                as_bytes: bool = False, **options) -> str | bytes:
         """The tokens of `text` as a JSON array, written by the core: each object has
         the fields of ``Token.asdict()``, the token text under `text_key`.
 
         Same as ``json.dumps([t.asdict() for t in annotate(text)])`` but many
-        times faster; lone surrogates come out as ``\\udXXX`` escapes.
+        times faster; lone surrogates come out as ``\\udXXX`` escapes.  With
+        `as_bytes`, the same document encoded in UTF-8, written so directly (a
+        server's response body, without a str in between).
         """
         text, chosen = _check_text(text), self._token_options(options, "to_json")
         if not (isinstance(text_key, str) and text_key.isidentifier() and text_key.isascii()):
             raise ValueError(f"text_key must be a plain ASCII name, not {text_key!r}")
-        result = self._to_json(text, chosen, _check_picks(picks))
-        return result if text_key == "text" else result.replace('{"text":', f'{{"{text_key}":')
+        return self._to_json(text, chosen, _check_picks(picks), text_key, bool(as_bytes))
 
     def romanize(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
         """`text` written in the chosen system: words hyphenated, punctuation kept."""
@@ -155,7 +157,21 @@ class BaseAnnotator:
         return chosen
 
     def _options(self, overrides: dict) -> Options:
-        return self.options.replace(**overrides) if overrides else self.options
+        if not overrides:
+            return self.options
+        # A server passes the same few option sets on every call: remember them.
+        try:
+            key = (self.options, *((name, type(value), value) for name, value in overrides.items()))
+            return self._chosen[key]
+        except TypeError:                       # an unhashable value: Options.make says what is wrong
+            return self.options.replace(**overrides)
+        except KeyError:
+            pass
+        chosen = self.options.replace(**overrides)
+        if len(self._chosen) >= 64:
+            self._chosen.clear()
+        self._chosen[key] = chosen
+        return chosen
 
     def __repr__(self):
         return f"{type(self).__name__}({self.options})"
@@ -222,8 +238,10 @@ class Annotator(BaseAnnotator):
     def _to_html(self, text, options, picks):
         return self._call(self._core.to_html, text, options, picks)
 
-    def _to_json(self, text, options, picks):
-        return self._call(self._core.to_json, text, options, picks)
+    def _to_json(self, text, options, picks, text_key="text", as_bytes=False):
+        overlay = self._core.overlay_lexicon        # as in _call
+        return self._core.to_json(text, self._table(options, overlay), self._flags(options, False), picks, overlay,
+                                  text_key.encode("ascii"), as_bytes)
 
     def _lookup_base(self, key):
         return self._core.lookup(key)

@@ -86,7 +86,7 @@ class Options:
                    _parse_enum(Romanized, romanized, "romanized"))
 
     def replace(self, **changes) -> "Options":
-        current = dataclasses.asdict(self)
+        current = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}   # not asdict: it deep-copies
         current.update(changes)
         return Options.make(**current)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 
 from . import lexicon as _lexicon
 from .annotator import BaseAnnotator, join_rendered
@@ -296,9 +297,14 @@ class ReferenceAnnotator(BaseAnnotator):
             previous = seg
         return "".join(out)
 
-    def _to_json(self, text, options, picks):
-        tokens = [token.asdict() for token in self._annotate(text, options, picks)]
-        return json.dumps(tokens, ensure_ascii=False, separators=(",", ":"))
+    def _to_json(self, text, options, picks, text_key="text", as_bytes=False):
+        tokens = [{text_key if k == "text" else k: v for k, v in token.asdict().items()}
+                  for token in self._annotate(text, options, picks)]
+        result = json.dumps(tokens, ensure_ascii=False, separators=(",", ":"))
+        if not as_bytes:
+            return result
+        # as the core writes it: a lone surrogate as its escape, so that the bytes are UTF-8
+        return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", result).encode("utf-8")
 
     def _to_html(self, text, options, picks):
         strings, flags = self._rendered(options)

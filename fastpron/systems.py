@@ -14,6 +14,7 @@ obvious is explained, with its source, in docs/systems.md.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -560,6 +561,7 @@ def sandhi_syllable(syllable: str, dialect: Dialect = Dialect.SOUTH, before_a: b
     return syllable.strip()[: -1] + str(new)
 
 
+@functools.lru_cache(maxsize=256)     # the same few choices on every call of a server
 def _alias_key(value: str) -> str:
     """Case-, accent-, space- and hyphen-insensitive form of a user's choice."""
     decomposed = unicodedata.normalize("NFD", value.strip().lower())
@@ -567,14 +569,23 @@ def _alias_key(value: str) -> str:
     return re.sub(r"[\s\-_'.]+", "", plain)
 
 
+_ALIAS_INDEXES: dict[type, dict] = {}
+
+
 def _parse_choice(value, enum_type, aliases: dict, what: str):
     if isinstance(value, enum_type):
         return value
     if isinstance(value, str):
-        key = _alias_key(value)
-        for member, names in aliases.items():
-            if key in {_alias_key(name) for name in names}:
-                return member
+        index = _ALIAS_INDEXES.get(enum_type)
+        if index is None:       # alias key -> the first member that has it
+            index = {}
+            for member, names in aliases.items():
+                for name in names:
+                    index.setdefault(_alias_key(name), member)
+            _ALIAS_INDEXES[enum_type] = index
+        member = index.get(_alias_key(value))
+        if member is not None:
+            return member
     choices = ", ".join(member.value for member in enum_type)
     raise ValueError(f"unknown {what} {value!r}; valid choices: {choices}")
 

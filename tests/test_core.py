@@ -286,6 +286,14 @@ def test_to_json_escapes_and_keys(annotator):
     assert fastpron.to_json("台灣") == annotator.to_json("台灣")
 
 
+@pytest.mark.parametrize("text", ["先生講，學生恬恬聽。", "", '引號"與\\反斜線', "\0\x01\x1f\x7f\ud800\U00020000龘"])
+def test_to_json_as_bytes_is_the_utf8_of_the_str(annotator, text):
+    for key in ("text", "surface"):
+        for options in ({}, {"sandhi": "auto", "system": "poj"}, {"picks": {0: 1}}):
+            assert annotator.to_json(text, text_key=key, as_bytes=True, **options) == \
+                annotator.to_json(text, text_key=key, **options).encode("utf-8")
+
+
 def test_a_reading_no_system_can_write_is_refused_and_harms_nothing():
     annotator = Annotator()
     with pytest.raises(ValueError, match="bad reading for '龘': .*xyz"):

@@ -30,6 +30,8 @@ def assert_same(native, reference, text, **options):
     assert [t.astuple() for t in native.annotate(text, **options)] == \
         [t.astuple() for t in reference.annotate(text, **options)]
     assert json.loads(native.to_json(text, **options)) == json.loads(reference.to_json(text, **options))
+    assert json.loads(native.to_json(text, text_key="surface", as_bytes=True, **options)) == \
+        json.loads(reference.to_json(text, text_key="surface", as_bytes=True, **options))
 
 
 @pytest.mark.parametrize("options", OPTION_SETS)

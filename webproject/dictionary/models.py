@@ -120,12 +120,20 @@ class DictionaryState(models.Model):
 
     @classmethod
     def current(cls) -> uuid.UUID | None:
-        """The revision, read on every annotating request: a plain SELECT, since the
-        ORM's query building cost ten times the read itself (185 µs against 15)."""
-        table = connection.ops.quote_name(cls._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT revision FROM {table} WHERE id = %s", [1])
-            row = cursor.fetchone()
+        """The revision, read on every annotating request: a plain SELECT on the
+        driver's own cursor, since the ORM's query building cost ten times the read
+        itself (185 µs against 15), and Django's cursor wrappers still twice (36 µs
+        against 14).  Errors are Django's, and a broken connection is dropped at
+        the end of the request, as with connection.cursor()."""
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(f"SELECT revision FROM {connection.ops.quote_name(cls._meta.db_table)} WHERE id = 1")
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
         if row is None or row[0] is None:
             return None
         return row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(str(row[0]))
