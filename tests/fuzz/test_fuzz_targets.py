@@ -65,11 +65,17 @@ def _fuzz(target: str, seconds: int, tmp_path, figures, env: dict | None = None)
                           str(corpus)], capture_output=True, text=True, timeout=seconds + 600, env=run_env, cwd=tmp_path)
     stats = dict(re.findall(r"stat::(\w+):\s+(\d+)", run.stderr))
     coverage = re.findall(r"\bcov: (\d+)", run.stderr)
-    findings = sorted(p.name for p in artifacts.iterdir())
+    # libFuzzer saves an input that took over 10 s (-report_slow_units) as slow-unit-*: a report, not a
+    # finding; the run goes on.  A hang is an input over -timeout=30: it stops the run with a timeout-* file.
+    # (Slow units come from render tables built anew for an option set, in atheris-instrumented Python,
+    # under ASan in soak, on a loaded machine; the input itself then takes milliseconds.)
+    slow = [p.name for p in artifacts.iterdir() if p.name.startswith("slow-unit-")]
+    findings = sorted(p.name for p in artifacts.iterdir() if not p.name.startswith("slow-unit-"))
     figures.update(target=target, seconds_asked=seconds, seeds=seeds, inputs=int(stats.get("number_of_executed_units", 0)),
                    executions_per_second=int(stats.get("average_exec_per_sec", 0)),
                    coverage=int(coverage[-1]) if coverage else 0, corpus=len(list(corpus.iterdir())),
-                   peak_rss_mb=int(stats.get("peak_rss_mb", 0)), findings=findings,
+                   peak_rss_mb=int(stats.get("peak_rss_mb", 0)), findings=findings, slow_units=len(slow),
+                   slowest_unit_seconds=max(map(int, re.findall(r"Slowest unit: (\d+) s", run.stderr)), default=0),
                    native_coverage="inline 8-bit counters" in run.stderr)
     assert run.returncode == 0 and not findings, f"exit {run.returncode}, {findings}\n{run.stderr[-6000:]}"
     assert figures["inputs"] > 0, run.stderr[-3000:]
