@@ -267,8 +267,14 @@ def update_readme(path: pathlib.Path, report: str) -> None:
         raise SystemExit(f"report: {path} has no '## Performance' section") from None
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
     first = next((i for i in range(start + 1, end) if lines[i].startswith(("Measured ", "| "))), end)
-    body = report if end == len(lines) else report + "\n"
-    path.write_text("".join(lines[:first]) + body + "".join(lines[end:]), encoding="utf-8")
+    # The measured part ends with its last table; the prose after it (what
+    # limits the figures) is the README's own and stays.
+    last = max((i for i in range(first, end) if lines[i].startswith("| ")), default=end - 1) + 1
+    body = report if last == len(lines) else report.rstrip("\n") + "\n\n"
+    rest = lines[last:]
+    while rest and not rest[0].strip():
+        rest = rest[1:]
+    path.write_text("".join(lines[:first]) + body + "".join(rest), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 ``startup``: benchmarks/startup_child.py runs in a new interpreter for each
 round and reports the time from just before ``import <library>`` to its first
 result on a short sentence; fastpron, OpenCC (s2t) and taibun are measured by
-the same code.  pytest-benchmark's own figures are whole-process wall times
+the same code, each with its bytecode cached as an installed package has it.
+pytest-benchmark's own figures are whole-process wall times
 (interpreter start-up included, the same for all three); report.py uses the
 in-process figure, the median of the rounds.
 
@@ -31,6 +32,12 @@ ROUNDS = 10
 
 def child(library: str, *args: str) -> dict:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    # Each library starts with its bytecode cached, as an installed package has
+    # it (pip compiles OpenCC's and taibun's at install; fastpron here is an
+    # editable checkout, whose cache the warm-up round writes).  Without this
+    # a PYTHONDONTWRITEBYTECODE in the environment made fastpron alone compile
+    # its modules from source in every round.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     done = subprocess.run([sys.executable, str(CHILD), library, *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     if done.returncode:
