@@ -208,8 +208,14 @@ class Annotator(BaseAnnotator):
         key = options.table_key + (tuple(syllables[len(self._core.base_lexicon.syllables):]),)
         table = self._tables.get(key)
         if table is None:
-            table = self._core_module.RenderTable(rendered_strings(syllables, options),
-                                                  syllable_separator(options.system),
+            try:
+                strings = rendered_strings(syllables, options)
+            except SyllableError as err:
+                # User syllables are checked when added, so this one is the compiled
+                # lexicon's: well formed (the loader checks that) but no Tâi-lô.
+                raise LexiconError(f"{self._core.base_lexicon.origin}: {err}; the compiled lexicon is damaged. "
+                                   "Run `python -m fastpron.compile` to rebuild it.") from None
+            table = self._core_module.RenderTable(strings, syllable_separator(options.system),
                                                   syllable_flags(syllables, options))
             self._tables[key] = table
         return table

@@ -86,6 +86,21 @@ def test_corrupt_binary_is_a_clear_error(compiled, damage, message):
     assert "lexicon.fpl" in str(info.value) and "python -m fastpron.compile" in str(info.value)
 
 
+def test_a_syllable_that_is_no_tailo_is_a_clear_error_on_first_use():
+    # Well formed, so the loader lets it through (checking every syllable at load
+    # would cost start-up), but no syllable of Tâi-lô: the first rendering that
+    # parses it (方音符號 here; Tâi-lô itself is written as stored) names the file
+    # and the fix, like the loader's own errors.
+    from fastpron import _core
+    entries = {"台": lexicon.Entry("台", (lexicon.Reading(("lt4",), 1),))}
+    annotator = Annotator()
+    annotator._core = _core.Core(CompiledLexicon(lexicon.compile_entries(entries), "damaged/lexicon.fpl"))
+    annotator._tables = {}
+    with pytest.raises(LexiconError, match="lt4") as info:
+        annotator.romanize("台", system="tps")
+    assert "damaged/lexicon.fpl" in str(info.value) and "python -m fastpron.compile" in str(info.value)
+
+
 def _with_body(compiled, edit):
     """The compiled lexicon with its body edited and its CRC made to match."""
     import zlib
