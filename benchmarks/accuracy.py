@@ -128,7 +128,6 @@ CAUSES = (
     ("word", "reading of a lexicon word (the data reads the word otherwise)"),
     ("char", "reading of a character standing alone (literary/colloquial choice)"),
 )
-CAUSE_TEXT = dict(CAUSES)
 
 
 def categorise(gold: str, output: str) -> str:
@@ -158,17 +157,15 @@ class Causes:
         self.examples: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
 
     def add(self, hanji: str, gold: list[str]) -> None:
-        tokens = self.annotator.annotate(hanji)
-        spans, at = [], 0                      # (token, first syllable, syllables)
-        for token in tokens:
-            count = len(syllables(token.reading or token.text))
-            spans.append((token, at, count))
-            at += count
-        if at != len(gold):
-            for pair in edit_distance(gold, syllables(self.annotator.romanize(hanji)))[1]:
+        spans, output = [], []                  # (token, first syllable, syllables); every syllable
+        for token in self.annotator.annotate(hanji):
+            read = syllables(token.reading or token.text)
+            spans.append((token, len(output), len(read)))
+            output += read
+        if len(output) != len(gold):
+            for pair in edit_distance(gold, output)[1]:
                 self.counts[categorise(*pair)] += 1
             return
-        output = syllables(self.annotator.romanize(hanji))
         dialects = [syllables(a.romanize(hanji)) for a in (self.south, self.north)]
         for token, first, count in spans:
             want, got = gold[first:first + count], output[first:first + count]

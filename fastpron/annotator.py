@@ -229,11 +229,11 @@ class Annotator(BaseAnnotator):
             flags |= OPT_LATIN_PUNCT
         return flags
 
-    def _call(self, method, text, options, picks, romanizing=False):
+    def _call(self, method, text, options, picks, romanizing=False, *extra):
         # One read of the overlay: the table is built for it and the core uses it, even if
         # another thread changes the user dictionary in between.
         overlay = self._core.overlay_lexicon
-        return method(text, self._table(options, overlay), self._flags(options, romanizing), picks, overlay)
+        return method(text, self._table(options, overlay), self._flags(options, romanizing), picks, overlay, *extra)
 
     def _annotate(self, text, options, picks):
         return self._call(self._core.annotate, text, options, picks)
@@ -245,9 +245,7 @@ class Annotator(BaseAnnotator):
         return self._call(self._core.to_html, text, options, picks)
 
     def _to_json(self, text, options, picks, text_key="text", as_bytes=False):
-        overlay = self._core.overlay_lexicon        # as in _call
-        return self._core.to_json(text, self._table(options, overlay), self._flags(options, False), picks, overlay,
-                                  text_key.encode("ascii"), as_bytes)
+        return self._call(self._core.to_json, text, options, picks, False, text_key.encode("ascii"), as_bytes)
 
     def _lookup_base(self, key):
         return self._core.lookup(key)
