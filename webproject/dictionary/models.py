@@ -6,7 +6,7 @@ import re
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,18 +122,32 @@ class DictionaryState(models.Model):
     def current(cls) -> uuid.UUID | None:
         """The revision, read on every annotating request: a plain SELECT on the
         driver's own cursor, since the ORM's query building cost ten times the read
-        itself (185 µs against 15), and Django's cursor wrappers still twice (36 µs
-        against 14).  Errors are Django's, and a broken connection is dropped at
-        the end of the request, as with connection.cursor()."""
-        connection.close_if_health_check_failed()
-        connection.ensure_connection()
-        with connection.wrap_database_errors:
-            cursor = connection.connection.cursor()
+        itself (185 µs against 15), Django's cursor wrappers still twice (36 µs
+        against 14), and each use of the `connection` proxy another 2 µs (a
+        thread-local look-up): the connection is looked up once.  Errors are
+        Django's, and a broken connection is dropped at the end of the request, as
+        with connection.cursor()."""
+        db = connections[DEFAULT_DB_ALIAS]
+        db.close_if_health_check_failed()
+        db.ensure_connection()
+        with db.wrap_database_errors:
+            cursor = db.connection.cursor()
             try:
-                cursor.execute(f"SELECT revision FROM {connection.ops.quote_name(cls._meta.db_table)} WHERE id = 1")
+                cursor.execute(cls._revision_query(db))
                 row = cursor.fetchone()
             finally:
                 cursor.close()
         if row is None or row[0] is None:
             return None
         return row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(str(row[0]))
+
+    @classmethod
+    def _revision_query(cls, db) -> str:
+        query = _REVISION_QUERIES.get(db.vendor)
+        if query is None:
+            query = _REVISION_QUERIES[db.vendor] = \
+                f"SELECT revision FROM {db.ops.quote_name(cls._meta.db_table)} WHERE id = 1"
+        return query
+
+
+_REVISION_QUERIES: dict[str, str] = {}     # database vendor -> DictionaryState.current's query
