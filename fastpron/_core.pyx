@@ -188,6 +188,10 @@ cdef bint tokens_push(TokenBuffer* buf, Py_ssize_t start, Py_ssize_t end, const 
             return False
         buf.items = grown
         buf.capacity = capacity
+    if record != NULL:
+        # The writer reads it soon: load it while segmenting goes on (in a
+        # server the lexicon is out of the cache at each request's start).
+        prefetch(record)
     token = &buf.items[buf.length]
     token.start = start
     token.end = end
