@@ -13,6 +13,13 @@
                           includeSubDomains / preload (default: off)
     STATIC_ROOT           where `manage.py collectstatic` writes (default: staticfiles/)
     MAX_TEXT_LENGTH       the longest text accepted, in characters (default: 100000)
+    DICTIONARY_HINT_FILE  the user dictionary's change hint, a file every process of the
+                          host can write (default: beside an SQLite database, else in
+                          FASTPRON_DATA_DIR or the temporary folder); see webproject/dictionary/revision_hint.py
+    DICTIONARY_RECHECK_SECONDS
+                          how often a worker asks the database for the dictionary revision
+                          with no hint of a change: the most an edit made on another host,
+                          or without Django, waits to apply (default: 5)
     LOG_LEVEL             default: INFO
 
 See webproject/README.md.
@@ -204,6 +211,11 @@ MAX_TEXT_LENGTH = int(os.environ.get("MAX_TEXT_LENGTH") or 100_000)
 # percent-encoded).
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(10 * 1024 * 1024, 16 * MAX_TEXT_LENGTH)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000      # the reading picker posts one field per word
+
+# -- the user dictionary -----------------------------------------------------------
+
+DICTIONARY_HINT_FILE = os.environ.get("DICTIONARY_HINT_FILE") or None
+DICTIONARY_RECHECK_SECONDS = float(os.environ.get("DICTIONARY_RECHECK_SECONDS") or 5)
 
 # -- logging --------------------------------------------------------------------------
 

@@ -1,20 +1,27 @@
 """The process's one Annotator, kept in step with the user dictionary in the database.
 
-Every view that annotates calls `shared_annotator()`.  It reads the
-dictionary revision (one primary-key look-up) and, only when that changed
-since this process last looked, loads the user entries and hands them to
-`Annotator.update_user_dictionary`, which compiles a small overlay: the
-lexicon itself is loaded once per process and never reloaded.  So an edit in
-the admin, or an import, takes effect on the next request in every worker.
+Every view that annotates calls `shared_annotator()`.  When the dictionary
+may have changed, it reads the dictionary revision (one primary-key look-up)
+and, only when that changed since this process last looked, loads the user
+entries and hands them to `Annotator.update_user_dictionary`, which compiles
+a small overlay: the lexicon itself is loaded once per process and never
+reloaded.  "May have changed" is the change hint of revision_hint.py: an
+edit in the admin, or an import, takes effect on the next request in every
+worker of the host, and on other hosts within DICTIONARY_RECHECK_SECONDS.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
+import time
+
+from django.conf import settings
 
 import fastpron
 
+from . import revision_hint
 from .models import DictionaryState, UserEntry, check_entry
 
 log = logging.getLogger(__name__)
@@ -23,14 +30,26 @@ _lock = threading.Lock()
 _annotator: fastpron.Annotator | None = None
 _NEVER = object()
 _revision = _NEVER
+# What the last look at the database went with: the hint read before it, this
+# process's own changes, and when.  Equal hint and changes, and a recent look,
+# mean the dictionary is the one loaded.
+_looked_with: tuple = (_NEVER, -1)
+_looked_at = -math.inf
 
 
 def shared_annotator() -> fastpron.Annotator:
     """The process's Annotator with the current user dictionary."""
-    global _annotator, _revision
-    revision = DictionaryState.current()
-    if _annotator is not None and revision == _revision:
+    global _annotator, _revision, _looked_with, _looked_at
+    # The hint is read before the database, so that a change announced after
+    # this read is noticed by the next call.
+    seen = (revision_hint.read(), revision_hint.local_changes())
+    now = time.monotonic()
+    if (_annotator is not None and seen[0] is not None and seen == _looked_with
+            and now - _looked_at < settings.DICTIONARY_RECHECK_SECONDS):
         return _annotator
+    if now - _looked_at >= settings.DICTIONARY_RECHECK_SECONDS:
+        revision_hint.reopen()
+    revision = DictionaryState.current()
     with _lock:
         if _annotator is None:
             # fastpron's default Annotator: where the server preloads it before
@@ -41,6 +60,7 @@ def shared_annotator() -> fastpron.Annotator:
             _revision = revision
             log.info("user dictionary loaded (revision %s, %d entries)", revision,
                      len(_annotator.user_dictionary))
+        _looked_with, _looked_at = seen, now
         return _annotator
 
 
@@ -60,7 +80,9 @@ def load_entries() -> dict[str, list[str] | None]:
 
 
 def forget() -> None:
-    """Drop the cached revision so that the next call reloads (tests)."""
-    global _revision
+    """Drop the cached revision and the hint file, so that the next call reloads (tests)."""
+    global _revision, _looked_with, _looked_at
     with _lock:
         _revision = _NEVER
+        _looked_with, _looked_at = (_NEVER, -1), -math.inf
+    revision_hint.forget()
