@@ -7,8 +7,10 @@ RESULTS_JSON is what ``make bench`` writes (``pytest benchmarks
 two figures from that one run, on the same input.  Throughput is UTF-8 input
 bytes over the best round (the round least disturbed by other work on the
 machine; single-threaded calls are timed in process CPU time, threads in wall
-time); start-up is the median of the rounds; the web figures are wrk's, the
-throughput of the best round too.
+time); start-up is the median of the rounds; the web figures are wrk's:
+an endpoint's throughput is its best round, and the annotate API and the
+trivial view, measured round by round side by side, are compared by the
+median of the rounds' ratios.
 The output is Markdown, so the same text goes to the terminal and to the
 README's "Performance" section; --output also writes it to a file.
 """
@@ -32,8 +34,11 @@ class Results:
         self.skipped: dict[str, str] = data.get("skipped", {})
         self.by_key: dict[tuple[str, str], dict] = {}
         for bench in data.get("benchmarks", []):
-            label = bench.get("extra_info", {}).get("label", bench["name"])
-            self.by_key[(bench.get("group") or "", label)] = bench
+            group, info = bench.get("group") or "", bench.get("extra_info", {})
+            if "baseline" in info:          # measured round by round beside this one (test_web.py)
+                self.by_key[(group, info["baseline"]["label"])] = {"name": info["baseline"]["label"],
+                                                                    "group": group, "extra_info": info["baseline"]}
+            self.by_key[(group, info.get("label", bench["name"]))] = bench
 
     def get(self, group: str, label: str) -> dict | None:
         return self.by_key.get((group, label))
@@ -124,17 +129,20 @@ def targets(r: Results) -> list[tuple[str, str, str, str]]:
     api, trivial = r.web("annotate API"), r.web("trivial view")
     if api and trivial:
         errors = api["errors"] + trivial["errors"]
-        value = ratio(api["requests_per_second"], trivial["requests_per_second"])
-        medians = ratio(*(statistics.median(info.get("requests_per_second_rounds") or [info["requests_per_second"]])
-                          for info in (api, trivial)))
-        rows.append(("annotate API req/s ÷ trivial view req/s (20 connections; best rounds), errors",
-                     f"{value:.2f} (medians: {medians:.2f}), {errors} errors", "≥ 0.7, 0 errors",
-                     verdict(value >= 0.7 and errors == 0)))
+        best = ratio(api["requests_per_second"], trivial["requests_per_second"])
+        # Each round runs the two side by side, under the same load from the rest
+        # of the machine: the median of the rounds' ratios is the figure.
+        paired = [a / t for a, t in zip(api.get("requests_per_second_rounds") or [api["requests_per_second"]],
+                                        trivial.get("requests_per_second_rounds") or [trivial["requests_per_second"]])]
+        value = statistics.median(paired)
+        rows.append(("annotate API req/s ÷ trivial view req/s (20 connections; median of the rounds), errors",
+                     f"{value:.2f} (rounds {min(paired):.2f}–{max(paired):.2f}; best rounds {best:.2f}), "
+                     f"{errors} errors", "≥ 0.7, 0 errors", verdict(value >= 0.7 and errors == 0)))
         p99 = api["latency_ms"]["p99"]
         rows.append(("annotate API p99 latency (20 connections)", f"{p99:.1f} ms", "≤ 50 ms", verdict(p99 <= 50)))
     else:
         reason = next((why for test, why in r.skipped.items() if "test_web" in test), "not measured")
-        rows.append(("annotate API req/s ÷ trivial view req/s (20 connections; best rounds), errors", reason,
+        rows.append(("annotate API req/s ÷ trivial view req/s (20 connections; median of the rounds), errors", reason,
                      "≥ 0.7, 0 errors", "—"))
         rows.append(("annotate API p99 latency (20 connections)", reason, "≤ 50 ms", "—"))
     return rows

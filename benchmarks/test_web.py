@@ -5,9 +5,7 @@ a private Nginx and Gunicorn with the deployed configurations
 (deploy/nginx/, deploy/gunicorn.conf.py), settings, socket, logs and an
 SQLite database under a temporary folder, on a free loopback port.  It stops
 the stack at the end.  Each endpoint gets a short warm-up and then ROUNDS
-bounded wrk runs (WRK_SECONDS each, 20 connections, loopback only); as in the
-rest of the suite, its throughput is the best round, the one least disturbed
-by other work on a shared machine:
+bounded wrk runs (WRK_SECONDS each, 20 connections, loopback only):
 
 * ``trivial view``: GET /api/ (a small constant JSON object through the whole
   middleware stack), the baseline;
@@ -16,7 +14,12 @@ by other work on a shared machine:
 * ``input flow``: GET the input form, POST it (the same article), follow the
   302 to the result page with the session cookie the POST set.
 
-report.py takes requests/s (best round), p50/p99 latency (medians over the
+The trivial view and the API take turns, round by round, so that both see
+the same load from the rest of a shared machine, which changed either's
+throughput by a third from one run to the next.  As in the rest of the
+suite, an endpoint's throughput is its best round, the one least disturbed.
+report.py takes requests/s (best round; for the API against the trivial view
+also the median of the rounds' ratios), p50/p99 latency (medians over the
 rounds; the worst round's p99 is kept too) and errors over all rounds (socket
 errors, time-outs and 4xx/5xx answers, plus redirects in the flow that lead
 elsewhere).
@@ -33,6 +36,7 @@ import socket
 import statistics
 import subprocess
 import time
+import typing
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -41,8 +45,8 @@ import pytest
 
 from conftest import HERE, ROOT
 
-WRK_SECONDS = int(os.environ.get("FASTPRON_BENCH_WRK_SECONDS", "3"))
-ROUNDS = int(os.environ.get("FASTPRON_BENCH_WRK_ROUNDS", "4"))
+WRK_SECONDS = int(os.environ.get("FASTPRON_BENCH_WRK_SECONDS", "2"))
+ROUNDS = int(os.environ.get("FASTPRON_BENCH_WRK_ROUNDS", "5"))
 WARMUP_SECONDS = 2
 CONNECTIONS = 20
 ARTICLE_CHARACTERS = 1000
@@ -176,35 +180,52 @@ def wrk(stack: Stack, url_path: str, seconds: int, env: dict) -> dict:
     return json.loads(line[len("FPWRK "):])
 
 
-def measure(benchmark, stack: Stack, label: str, request: str, url_path: str, env: dict) -> dict:
-    """Warm up, run ROUNDS rounds of wrk, and record them; returns the best round."""
-    wrk(stack, url_path, WARMUP_SECONDS, env)
-    rounds = []
-    benchmark.pedantic(lambda: rounds.append(wrk(stack, url_path, WRK_SECONDS, env)), rounds=ROUNDS, iterations=1)
+class Endpoint(typing.NamedTuple):
+    label: str
+    request: str            # what the report says was sent
+    url_path: str
+    env: dict               # wrk.lua's mode and body
+
+
+def summary(endpoint: Endpoint, rounds: list[dict], stack: Stack) -> dict:
+    """An endpoint's figures over its rounds: throughput of the best round,
+    latency percentiles as medians over the rounds, errors of all rounds."""
     for result in rounds:
         result["seconds"] = result["duration_us"] / 1e6
         result["requests_per_second"] = result["requests"] / result["seconds"]
     best = max(rounds, key=lambda result: result["requests_per_second"])
-    errors = sum(sum(result["errors"].values()) + result["flow"]["broken"] for result in rounds)
-    latency = {name: statistics.median(result["latency_us"][name] for result in rounds) / 1000
-               for name in rounds[0]["latency_us"]}
-    benchmark.extra_info.update(
-        label=label, request=request, rounds=len(rounds), requests=sum(result["requests"] for result in rounds),
-        seconds=best["seconds"], requests_per_second=best["requests_per_second"],
+    return dict(
+        label=endpoint.label, request=endpoint.request, rounds=len(rounds),
+        requests=sum(result["requests"] for result in rounds), seconds=best["seconds"],
+        requests_per_second=best["requests_per_second"],
         requests_per_second_rounds=[round(result["requests_per_second"], 1) for result in rounds],
-        errors=errors, latency_ms=latency, p99_worst_ms=max(result["latency_us"]["p99"] for result in rounds) / 1000,
+        errors=sum(sum(result["errors"].values()) + result["flow"]["broken"] for result in rounds),
+        latency_ms={name: statistics.median(result["latency_us"][name] for result in rounds) / 1000
+                    for name in rounds[0]["latency_us"]},
+        p99_worst_ms=max(result["latency_us"]["p99"] for result in rounds) / 1000,
+        response_bytes=best["bytes"] // max(best["requests"], 1),
         connections=CONNECTIONS, behind_nginx=stack.behind_nginx, wrk=rounds)
-    return best
 
 
-@pytest.mark.benchmark(group="web")
-def test_web_trivial(benchmark, stack):
-    env = {"FP_WRK_MODE": "get"}
-    measure(benchmark, stack, "trivial view", "GET /api/", "/api/", env)
+def measure(benchmark, stack: Stack, *endpoints: Endpoint) -> list[dict]:
+    """Warm each endpoint up, then run ROUNDS rounds, each a wrk run of every
+    endpoint in turn: endpoints compared with each other take their rounds
+    side by side, under the same load from the rest of the machine."""
+    for endpoint in endpoints:
+        wrk(stack, endpoint.url_path, WARMUP_SECONDS, endpoint.env)
+    rounds: list[list[dict]] = [[] for _ in endpoints]
+
+    def one_round():
+        for endpoint, results in zip(endpoints, rounds):
+            results.append(wrk(stack, endpoint.url_path, WRK_SECONDS, endpoint.env))
+
+    benchmark.pedantic(one_round, rounds=ROUNDS, iterations=1)
+    return [summary(endpoint, results, stack) for endpoint, results in zip(endpoints, rounds)]
 
 
 @pytest.mark.benchmark(group="web")
 def test_web_annotate_api(benchmark, stack, article, tmp_path):
+    """The annotate API and, round by round beside it, the trivial view (its baseline)."""
     body = tmp_path / "annotate.json"
     body.write_text(json.dumps({"text": article}, ensure_ascii=False), encoding="utf-8")
     with urllib.request.urlopen(urllib.request.Request(
@@ -212,11 +233,12 @@ def test_web_annotate_api(benchmark, stack, article, tmp_path):
             headers={"Content-Type": "application/json"}), timeout=10) as answer:
         tokens = json.load(answer)["tokens"]
     assert "".join(token["surface"] for token in tokens) == article
-    env = {"FP_WRK_MODE": "post", "FP_WRK_BODY": str(body), "FP_WRK_TYPE": "application/json"}
-    measure(benchmark, stack, "annotate API", f"POST /api/annotate, {len(article):,} characters",
-            "/api/annotate", env)
-    best = max(benchmark.extra_info["wrk"], key=lambda result: result["requests_per_second"])
-    benchmark.extra_info["response_bytes"] = best["bytes"] // max(best["requests"], 1)
+    trivial, api = measure(
+        benchmark, stack,
+        Endpoint("trivial view", "GET /api/", "/api/", {"FP_WRK_MODE": "get"}),
+        Endpoint("annotate API", f"POST /api/annotate, {len(article):,} characters", "/api/annotate",
+                 {"FP_WRK_MODE": "post", "FP_WRK_BODY": str(body), "FP_WRK_TYPE": "application/json"}))
+    benchmark.extra_info.update(api, baseline=trivial)
 
 
 class _FormFields(html.parser.HTMLParser):
@@ -265,8 +287,10 @@ def test_web_input_flow(benchmark, stack, article, tmp_path):
     body = tmp_path / "form.txt"
     body.write_text(urllib.parse.urlencode(fields), encoding="utf-8")
     env = {"FP_WRK_MODE": "flow", "FP_WRK_BODY": str(body), "FP_WRK_PATH": INPUT_PATH, "FP_WRK_COOKIE": csrf_cookie}
-    best = measure(benchmark, stack, "input flow", "GET form → POST → 302 → GET result page", INPUT_PATH, env)
-    benchmark.extra_info["flows_per_second"] = best["flow"]["results"] / best["seconds"]
-    for result in benchmark.extra_info["wrk"]:
+    flow, = measure(benchmark, stack, Endpoint("input flow", "GET form → POST → 302 → GET result page",
+                                               INPUT_PATH, env))
+    best = max(flow["wrk"], key=lambda result: result["requests_per_second"])
+    benchmark.extra_info.update(flow, flows_per_second=best["flow"]["results"] / best["seconds"])
+    for result in flow["wrk"]:
         assert result["flow"]["posted"] > 0 and result["flow"]["results"] > 0, \
             f"the flow never reached a result page: {result['flow']}"
