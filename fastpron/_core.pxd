@@ -106,4 +106,4 @@ cdef class Core:
                       TokenBuffer* tokens, dict picks) except -1
     cdef _check_table(self, RenderTable table, CompiledLexicon overlay)
     cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks,
-                CompiledLexicon overlay, int mode, const char* json_key=*)
+                CompiledLexicon overlay, int mode, const char* json_key=*, bytes prefix=*, bytes suffix=*)

@@ -329,14 +329,25 @@ cdef object write_once(Writer writer, const TokenBuffer* tokens, const void* dat
 
 
 cdef object write_utf8(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
-                       const TableView* table, int options, TextBuffer* scratch):
-    """Run `writer` into a growable UTF-8 scratch, then copy that into new bytes."""
+                       const TableView* table, int options, TextBuffer* scratch, bytes prefix, bytes suffix):
+    """Run `writer` into a growable UTF-8 scratch, between `prefix` and
+    `suffix`, then copy that into new bytes."""
     scratch.kind, scratch.growable, scratch.length = OUT_UTF8, True, 0
+    put_bytes(scratch, prefix)
     with nogil:
         writer(tokens.items, tokens.length, data, kind, table, options, scratch)
+    put_bytes(scratch, suffix)
     if scratch.failed:
         raise MemoryError("fastpron: out of memory while writing the output")
     return PyBytes_FromStringAndSize(<char*>scratch.data, scratch.length)
+
+
+cdef void put_bytes(TextBuffer* scratch, bytes data):
+    cdef Py_ssize_t n = len(data)
+    cdef uint8_t* p = reserve8(scratch, n)
+    if p != NULL:
+        memcpy(p, <const char*>data, n)
+        scratch.length += n
 
 
 cdef object write_twice(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
@@ -1319,15 +1330,19 @@ cdef class Core:
         return self._write(write_html, text, table, options, picks, overlay, WRITE_TWICE)
 
     def to_json(self, str text not None, RenderTable table not None, int options=0, dict picks=None,
-                 CompiledLexicon overlay=None, bytes text_key=b"text", bint utf8=False):
+                 CompiledLexicon overlay=None, bytes text_key=b"text", bint utf8=False,
+                 bytes prefix not None=b"", bytes suffix not None=b""):
         """The tokens of `text` as a JSON array (the fields of Token.asdict, the
-        token's text under `text_key`, plain ASCII); with `utf8`, as UTF-8 bytes."""
+        token's text under `text_key`, plain ASCII); with `utf8`, as UTF-8 bytes,
+        between `prefix` and `suffix` (ignored without it)."""
         table._encode()
-        result = self._write(write_json, text, table, options, picks, overlay, WRITE_UTF8, text_key)
+        result = self._write(write_json, text, table, options, picks, overlay, WRITE_UTF8, text_key,
+                             prefix, suffix)
         return result if utf8 else PyUnicode_DecodeUTF8(<char*>result, len(result), NULL)
 
     cdef _write(self, Writer writer, str text, RenderTable table, int options, dict picks,
-                CompiledLexicon overlay, int mode, const char* json_key=b"text"):
+                CompiledLexicon overlay, int mode, const char* json_key=b"text", bytes prefix=b"",
+                bytes suffix=b""):
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0)
         cdef TextBuffer scratch = TextBuffer(NULL, 4, True, 0, 0, 0, 0, False, json_key)
         cdef CompiledLexicon base = self.base
@@ -1346,7 +1361,7 @@ cdef class Core:
             if mode == WRITE_UTF8:
                 scratch.capacity *= sizeof(Py_UCS4)         # the kept scratch is counted in code points
                 return write_utf8(writer, &tokens, PyUnicode_DATA(text), PyUnicode_KIND(text), &table.view,
-                                  options, &scratch)
+                                  options, &scratch, prefix, suffix)
             return write_twice(writer, &tokens, PyUnicode_DATA(text), PyUnicode_KIND(text), &table.view, options)
         finally:
             free(tokens.items)

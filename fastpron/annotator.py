@@ -47,19 +47,26 @@ class BaseAnnotator:
         return self._annotate(text, chosen, _check_picks(picks))
 
     def to_json(self, text: str, *, picks: Mapping[int, int] | None = None, text_key: str = "text",
-                as_bytes: bool = False, **options) -> str | bytes:
+                as_bytes: bool = False, prefix: bytes = b"", suffix: bytes = b"", **options) -> str | bytes:
         """The tokens of `text` as a JSON array, written by the core: each object has
         the fields of ``Token.asdict()``, the token text under `text_key`.
 
         Same as ``json.dumps([t.asdict() for t in annotate(text)])`` but many
         times faster; lone surrogates come out as ``\\udXXX`` escapes.  With
         `as_bytes`, the same document encoded in UTF-8, written so directly (a
-        server's response body, without a str in between).
+        server's response body, without a str in between), after `prefix` and
+        before `suffix`: a server's own JSON object around the array, with no
+        copy to join them.
         """
         text, chosen = _check_text(text), self._token_options(options, "to_json")
         if not (isinstance(text_key, str) and text_key.isidentifier() and text_key.isascii()):
             raise ValueError(f"text_key must be a plain ASCII name, not {text_key!r}")
-        return self._to_json(text, chosen, _check_picks(picks), text_key, bool(as_bytes))
+        if not (isinstance(prefix, bytes) and isinstance(suffix, bytes)):
+            raise TypeError(f"prefix and suffix must be bytes, not {type(prefix).__name__} and "
+                            f"{type(suffix).__name__}")
+        if (prefix or suffix) and not as_bytes:
+            raise ValueError("prefix and suffix are bytes: use them with as_bytes=True")
+        return self._to_json(text, chosen, _check_picks(picks), text_key, bool(as_bytes), prefix, suffix)
 
     def romanize(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
         """`text` written in the chosen system: words hyphenated, punctuation kept."""
@@ -244,8 +251,9 @@ class Annotator(BaseAnnotator):
     def _to_html(self, text, options, picks):
         return self._call(self._core.to_html, text, options, picks)
 
-    def _to_json(self, text, options, picks, text_key="text", as_bytes=False):
-        return self._call(self._core.to_json, text, options, picks, False, text_key.encode("ascii"), as_bytes)
+    def _to_json(self, text, options, picks, text_key="text", as_bytes=False, prefix=b"", suffix=b""):
+        return self._call(self._core.to_json, text, options, picks, False, text_key.encode("ascii"), as_bytes,
+                          prefix, suffix)
 
     def _lookup_base(self, key):
         return self._core.lookup(key)

@@ -297,14 +297,15 @@ class ReferenceAnnotator(BaseAnnotator):
             previous = seg
         return "".join(out)
 
-    def _to_json(self, text, options, picks, text_key="text", as_bytes=False):
+    def _to_json(self, text, options, picks, text_key="text", as_bytes=False, prefix=b"", suffix=b""):
         tokens = [{text_key if k == "text" else k: v for k, v in token.asdict().items()}
                   for token in self._annotate(text, options, picks)]
         result = json.dumps(tokens, ensure_ascii=False, separators=(",", ":"))
         if not as_bytes:
             return result
         # as the core writes it: a lone surrogate as its escape, so that the bytes are UTF-8
-        return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", result).encode("utf-8")
+        escaped = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", result)
+        return prefix + escaped.encode("utf-8") + suffix
 
     def _to_html(self, text, options, picks):
         strings, flags = self._rendered(options)

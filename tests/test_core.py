@@ -294,6 +294,20 @@ def test_to_json_as_bytes_is_the_utf8_of_the_str(annotator, text):
                 annotator.to_json(text, text_key=key, **options).encode("utf-8")
 
 
+def test_to_json_writes_prefix_and_suffix_around_the_array_in_bytes(annotator):
+    array = annotator.to_json("台灣", text_key="surface", as_bytes=True)
+    assert annotator.to_json("台灣", text_key="surface", as_bytes=True, prefix=b'{"tokens":', suffix=b"}") == \
+        b'{"tokens":' + array + b"}"
+    assert annotator.to_json("", as_bytes=True, prefix=b"<", suffix=b">") == b"<[]>"
+    big = b"x" * 100_000                # more than the scratch holds at first
+    assert annotator.to_json("台", as_bytes=True, prefix=big, suffix=big) == \
+        big + annotator.to_json("台", as_bytes=True) + big
+    with pytest.raises(ValueError, match="prefix and suffix are bytes: use them with as_bytes=True"):
+        annotator.to_json("台", prefix=b"{")
+    with pytest.raises(TypeError, match="prefix and suffix must be bytes, not str and bytes"):
+        annotator.to_json("台", as_bytes=True, prefix="{")
+
+
 def test_a_reading_no_system_can_write_is_refused_and_harms_nothing():
     annotator = Annotator()
     with pytest.raises(ValueError, match="bad reading for '龘': .*xyz"):

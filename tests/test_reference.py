@@ -32,6 +32,8 @@ def assert_same(native, reference, text, **options):
     assert json.loads(native.to_json(text, **options)) == json.loads(reference.to_json(text, **options))
     assert json.loads(native.to_json(text, text_key="surface", as_bytes=True, **options)) == \
         json.loads(reference.to_json(text, text_key="surface", as_bytes=True, **options))
+    wrapped = dict(text_key="surface", as_bytes=True, prefix=b'{"tokens":', suffix=b"}", **options)
+    assert json.loads(native.to_json(text, **wrapped)) == json.loads(reference.to_json(text, **wrapped))
 
 
 @pytest.mark.parametrize("options", OPTION_SETS)
