@@ -1,7 +1,7 @@
-"""Regenerate lexicon_data/lexicon.tsv from the data files of taibun 1.1.8.
+"""Regenerate lexicon_data/sources/taibun.tsv from the data files of taibun 1.1.8.
 
     pip install taibun==1.1.8 msgpack
-    python lexicon_data/import_taibun.py    # writes lexicon_data/lexicon.tsv and variants.tsv
+    python lexicon_data/import_taibun.py    # writes lexicon_data/sources/taibun.tsv and lexicon_data/variants.tsv
 
 taibun is needed only here, never at run time.  Its two tables are:
 
@@ -255,7 +255,7 @@ def write_tsv(rows: list[tuple], path: pathlib.Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=pathlib.Path, default=HERE / "lexicon.tsv")
+    parser.add_argument("--out", type=pathlib.Path, default=HERE / "sources" / "taibun.tsv")
     args = parser.parse_args(argv)
     data_dir = taibun_data_dir()
     rows, warnings = build_rows(load(data_dir, "words"), load(data_dir, "prons"), *load_preferred())
@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     write_tsv(rows, args.out)
     print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
     variants = build_variants(load(data_dir, "vars"), load(data_dir, "traditional"), {row[0] for row in rows})
-    variants_out = args.out.with_name("variants.tsv")
+    variants_out = HERE / "variants.tsv"
     with open(variants_out, "w", encoding="utf-8", newline="\n") as f:
         f.write("variant\tstandard\tsource\n")
         f.writelines(f"{v}\t{s}\t{src}\n" for v, s, src in variants)

@@ -131,7 +131,7 @@ def _first_reading_record(body, header, records_at):
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda body, h, at: struct.pack_into("<I", body, at, 0xFFFE | 4 << 16), "record 0 runs past the end"),
+    (lambda body, h, at: struct.pack_into("<I", body, at, 0xFFFE | h.max_key_len << 16), "record 0 runs past the end"),
     (lambda body, h, at: struct.pack_into("<I", body, at, 0xFFFF | 99 << 16), "record 0 has a bad key length"),
     (lambda body, h, at: struct.pack_into("<I", body, _first_reading_record(body, h, at) + 12, 0xFFFFFF),
      "names a syllable out of range"),

@@ -1,0 +1,238 @@
+"""Build lexicon_data/lexicon.tsv from the sources in lexicon_data/sources/.
+
+    python lexicon_data/build_lexicon.py
+
+Sources (each written by its import script; see README.md here):
+
+* ``taibun.tsv``: 台華線頂對照典 and iTaigi via taibun 1.1.8 (import_taibun.py),
+  with its derived weights, fastpron's preferred readings and phrases;
+* ``taihoa.tsv``, ``itaigi.tsv``, ``plants.tsv`` (import_sources.py), when
+  present: more dictionaries, adding the words and readings taibun's data lacks;
+* ``icorpus.tsv`` (import_icorpus.py): how often each word of the iCorpus
+  train split was read each way.
+
+The model the weights encode, a reading's score within its key:
+
+* a word of two or more characters: ``count + DICTIONARY_PRIOR × share``,
+  where ``count`` is how often the corpus reads the word that way and
+  ``share`` the reading's part of the dictionaries' weight for the word.  A
+  reading the dictionaries give wins unless the corpus reads the word
+  otherwise more than DICTIONARY_PRIOR times;
+* a single character keeps the dictionaries' order: the corpus writes its
+  register's conventions (就 tsiū, 佮 kap) into standalone characters, where
+  everyday speech reads them otherwise, and it adds the readings it has
+  after the dictionaries' own.
+
+A key's commonness, which the segmenter turns into its cost
+(fastpron/lexicon.py: entry_cost), is its dictionary weight plus its corpus
+count.  The TSV's weight column carries both: the best reading weighs the
+commonness, the others their score's share of it.  Everything is derived
+from the sources alone; the constants are the only values tuned, on the dev
+sets as a whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import pathlib
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+SOURCES = HERE / "sources"
+sys.path.insert(0, str(HERE.parent))
+from fastpron.lexicon import canonical, read_variants  # noqa: E402
+from fastpron.syllable import alternants, join_reading, parse_reading  # noqa: E402
+
+TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
+DICTIONARY_PRIOR = 10      # pseudo-count of the dictionaries' reading of a word
+EXTRA_DICTIONARIES = ("taihoa", "itaigi", "plants")
+
+
+class Row:
+    """One reading of a key while merging."""
+    __slots__ = ("reading", "sources", "weight", "context", "count")
+
+    def __init__(self, reading: str, sources: list[str], weight: int, context: str = "", count: int = 0):
+        self.reading, self.sources, self.weight, self.context, self.count = reading, sources, weight, context, count
+
+
+def write_tsv(rows: list[tuple], path: pathlib.Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\t".join(TSV_HEADER) + "\n")
+        for row in rows:
+            f.write("\t".join(str(field) for field in row) + "\n")
+
+
+def read_rows(path: pathlib.Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
+
+
+def spoken_forms(syllable: str) -> set[str]:
+    """Every form a stored syllable stands for, lower case, without ``--``: ``beh4/bueh4`` -> both."""
+    south, north, _ = alternants(syllable.lower().removeprefix("--"))
+    return {south, north.removeprefix("*")}
+
+
+def same_reading(stored: str, other: str) -> bool:
+    """Does `other` read like `stored`, one of its alternants included (case and ``--`` aside)?"""
+    a, b = parse_reading(stored), parse_reading(other)
+    return len(a) == len(b) and all(spoken_forms(y) & spoken_forms(x) for x, y in zip(a, b))
+
+
+def alternant_table(keys: dict[str, list[Row]]) -> dict[str, dict[str, str]]:
+    """char -> {form: the alternant pair the dictionaries write it in}: 欲 -> {beh4: beh4/bueh4, bueh4: ...}."""
+    table: dict[str, dict[str, str]] = collections.defaultdict(dict)
+    for key, rows in keys.items():
+        for row in rows:
+            for char, syllable in zip(key, parse_reading(row.reading)):
+                plain = syllable.lower().removeprefix("--")
+                if "/" in plain:
+                    pair = plain.replace("/*", "/")
+                    for form in spoken_forms(plain):
+                        table[char].setdefault(form, pair)
+    return table
+
+
+def with_alternants(key: str, reading: str, table: dict[str, dict[str, str]]) -> str:
+    """A reading from a source without alternants, written with the dictionaries' pairs,
+    so that the usual form (and the `dialect` option) applies to it too."""
+    out = []
+    for char, syllable in zip(key, parse_reading(reading)):
+        prefix = "--" if syllable.startswith("--") else ""
+        plain = syllable.removeprefix("--")
+        out.append(prefix + table.get(char, {}).get(plain, plain))
+    return join_reading(out)
+
+
+def add_reading(rows: list[Row], reading: str, source: str, weight: int = 0, count: int = 0) -> None:
+    for row in rows:
+        if same_reading(row.reading, reading):
+            row.count += count
+            row.weight += weight
+            if source not in row.sources:
+                row.sources.append(source)
+            return
+    # another reading of a phrase is a phrase too
+    rows.append(Row(reading, [source], weight, "phrase" if rows and rows[0].context == "phrase" else "", count))
+
+
+def contained_counts(keys) -> collections.Counter:
+    """How many keys contain each key of two or more characters (itself included)."""
+    keys = set(keys)
+    contained = collections.Counter()
+    for key in keys:
+        for size in range(2, len(key) + 1):
+            for start in range(len(key) - size + 1):
+                if key[start:start + size] in keys:
+                    contained[key[start:start + size]] += 1
+    return contained
+
+
+def ranked_rows(keys: dict[str, list[Row]]) -> list[tuple]:
+    """The TSV rows: each key's readings best first, with their weights (see the module's doc)."""
+    out = []
+    for key in sorted(keys):
+        rows = keys[key]
+        if len(key) == 1:
+            # dictionary order; corpus-only readings after it
+            ranked = sorted(rows, key=lambda row: -row.weight)
+            weights = [max(row.weight, 1) for row in ranked]
+        else:
+            total = sum(row.weight for row in rows) or 1
+            scores = [row.count + DICTIONARY_PRIOR * row.weight / total for row in rows]
+            order = sorted(range(len(rows)), key=lambda i: -scores[i])
+            ranked = [rows[i] for i in order]
+            commonness = max(row.weight for row in rows) + sum(row.count for row in rows)
+            weights = [max(1, round(commonness * scores[i] / scores[order[0]])) if scores[order[0]] else 1
+                       for i in order]
+            for k in range(1, len(weights)):      # rounding must not reorder
+                weights[k] = min(weights[k], weights[k - 1])
+        for row, weight in zip(ranked, weights):
+            out.append((key, row.reading, ",".join(row.sources), weight, row.context))
+    return out
+
+
+def dictionary_reader(keys: dict[str, list[Row]], variants: dict[str, str]):
+    """A function that cuts text into the dictionaries' words, as fastpron would segment it."""
+    import tempfile
+    from fastpron.reference import ReferenceAnnotator
+    with tempfile.TemporaryDirectory() as folder:
+        tsv = pathlib.Path(folder) / "lexicon.tsv"
+        write_tsv(ranked_rows(keys), tsv)
+        (pathlib.Path(folder) / "variants.tsv").write_text(
+            "variant\tstandard\n" + "".join(f"{v}\t{s}\n" for v, s in variants.items()), encoding="utf-8")
+        reader = ReferenceAnnotator(lexicon=tsv)
+
+    def dictionary_words(text: str) -> list[str] | None:
+        """How the dictionaries' words cut `text`; None where a character is missing."""
+        segments = reader.segment(text)
+        if any(segment.entry is None for segment in segments):
+            return None
+        return [text[segment.start:segment.end] for segment in segments]
+    return dictionary_words
+
+
+def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = None) -> list[tuple]:
+    variants = variants if variants is not None else read_variants(HERE / "variants.tsv")
+    keys: dict[str, list[Row]] = {}
+    for fields in read_rows(sources / "taibun.tsv"):
+        keys.setdefault(fields["hanji"], []).append(
+            Row(fields["reading"], fields["source"].split(","), int(fields["weight"]), fields["context"]))
+    table = alternant_table(keys)
+    taibun_keys = set(keys)
+
+    # Other dictionaries: readings taibun's data lacks, weighing like its own words.
+    for name in EXTRA_DICTIONARIES:
+        path = sources / f"{name}.tsv"
+        if not path.exists():
+            continue
+        for fields in read_rows(path):
+            key = canonical(fields["hanji"], variants)
+            if key in taibun_keys and len(key) == 1:
+                continue                   # taibun's character readings are ranked already
+            add_reading(keys.setdefault(key, []), with_alternants(key, fields["reading"], table), name)
+    contained = contained_counts(keys)
+    for key, rows in keys.items():
+        for row in rows:
+            if row.weight == 0:
+                row.weight = contained[key] if len(key) > 1 else 1
+
+    corpus = sources / "icorpus.tsv"
+    if corpus.exists():
+        # A word only the corpus has, made of characters that the dictionaries
+        # read as words apart (一本, 這本: number and classifier), keeps them
+        # apart in writing: tsi̍t pún, not tsi̍t-pún.
+        dictionary_words = dictionary_reader(keys, variants)
+        known_syllables = {form for rows in keys.values() for row in rows
+                           for syllable in parse_reading(row.reading) for form in spoken_forms(syllable)}
+        for fields in read_rows(corpus):
+            key = canonical(fields["hanji"], variants)
+            reading = with_alternants(key, fields["reading"], table)
+            if not all(spoken_forms(syllable) <= known_syllables for syllable in parse_reading(reading)):
+                continue                 # a spelling no dictionary uses (a slip, or a sub-dialect's vowel)
+            if any(row.context == "phrase" for row in keys.get(key, ())):
+                continue                 # our grammar phrases decide their own reading
+            if key not in keys and len(key) > 1:
+                words = dictionary_words(key)
+                context = "phrase" if words is not None and all(len(word) == 1 for word in words) else ""
+                keys[key] = [Row(reading, ["icorpus"], 0, context)]
+            add_reading(keys.setdefault(key, []), reading, "icorpus", count=int(fields["count"]))
+
+    return ranked_rows(keys)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=pathlib.Path, default=HERE / "lexicon.tsv")
+    args = parser.parse_args(argv)
+    rows = merge()
+    write_tsv(rows, args.out)
+    print(f"wrote {len(rows)} readings of {len({row[0] for row in rows})} keys to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
