@@ -184,20 +184,36 @@ def split_glosses(text: str) -> list[str]:
     return [g.strip() for g in text.replace("；", ";").split(";") if g.strip()]
 
 
-def alternatives(text: str) -> list[str]:
-    """A field holding several readings: ``u7-hau3,iu2-hau3``, ``Tai5-gi2/Tai5-gu2``,
-    ``tang7-li7；tang7-lai7``.  A slash inside a word (``uih8/oe7-chhek``) gives
-    one reading per choice."""
+def syllable_count(text: str) -> int:
+    try:
+        return len(split_syllables(text))
+    except SyllableError:
+        return 0
+
+
+def alternatives(text: str, size: int) -> list[str]:
+    """The readings of a field that may hold several, for a word of ``size`` characters.
+
+    ``u7-hau3,iu2-hau3`` and ``tang7-li7；tang7-lai7`` are two readings.  A slash
+    separates either whole readings (``Tai5-gi2/Tai5-gu2``, ``kai3 tse7/kai3
+    tsue7``) or the choices for one syllable (``uih8/oe7-chhek``,
+    ``Hai2-ti/tu-a2``); the sources write both the same way, so the reading
+    that gives ``size`` syllables decides, whole readings first.
+    """
     out = []
-    for whole in re.split(r"\s*[,，；]\s*", text):
-        if not whole.strip():
+    for field in re.split(r"\s*[,，；]\s*", text.strip()):
+        if not field:
             continue
-        if re.search(r"\s/\s|[^-\s/]+-[^/]+/[^-\s/]+-", whole):
-            out.extend(part for part in re.split(r"\s*/\s*", whole) if part.strip())  # whole words
+        wholes = [part for part in re.split(r"\s*/\s*", field) if part]
+        pieces = []
+        for piece in re.split(r"(?=[-\s])", field):
+            separator = piece[: len(piece) - len(piece.lstrip("- "))]
+            pieces.append([separator + choice for choice in piece[len(separator):].split("/")])
+        expanded = ["".join(choice) for choice in itertools.product(*pieces)]
+        if all(syllable_count(r) == size for r in expanded) and not all(syllable_count(r) == size for r in wholes):
+            out.extend(expanded)
         else:
-            # per-syllable choices: expand a/b-c into a-c and b-c
-            pieces = [p.split("/") for p in re.split(r"(?=[-\s])", whole)]
-            out.extend("".join(choice) for choice in itertools.product(*pieces))
+            out.extend(wholes)
     return out
 
 
@@ -206,8 +222,9 @@ def import_taihoa(path: pathlib.Path) -> Collector:
     for row in read_csv(path):
         glosses = split_glosses(row["華語對譯"])
         freq = int(row["freq"]) if row["freq"].strip() else None
+        size = len(row["台語漢字"].strip())
         for i, field in enumerate((row["台語羅馬字"], row["台語羅馬字2"])):
-            for j, reading in enumerate(alternatives(field)):
+            for j, reading in enumerate(alternatives(field, size)):
                 # The headword's count goes to its first reading only.
                 out.add(row["台語漢字"], reading, poj_to_tailo, freq if i == j == 0 else None, glosses)
     return out
@@ -218,16 +235,17 @@ def import_chhoetaigi(path: pathlib.Path, han_column: str, lower: bool = False) 
     out = Collector()
     for row in read_csv(path):
         glosses = split_glosses(row.get("HoaBun", ""))
-        inputs, unicodes = alternatives(row["KipInput"]), alternatives(row["KipUnicode"])
-        if len(unicodes) != len(inputs):
-            unicodes = inputs
-        for reading, marked in zip(inputs, unicodes):
-            try:
-                tailo_numbered(reading)
-            except (SyllableError, ValueError, IndexError):
-                reading = marked  # a typing slip in one spelling is often absent from the other
-            # The plant list gives other writings of a name after "、" (穀精、谷精).
-            for hanji in row[han_column].split("、"):
+        # The plant list gives other writings of a name after "、" (穀精、谷精).
+        for hanji in row[han_column].split("、"):
+            size = len(hanji.strip())
+            inputs, unicodes = alternatives(row["KipInput"], size), alternatives(row["KipUnicode"], size)
+            if len(unicodes) != len(inputs):
+                unicodes = inputs
+            for reading, marked in zip(inputs, unicodes):
+                try:
+                    tailo_numbered(reading)
+                except (SyllableError, ValueError, IndexError):
+                    reading = marked  # a typing slip in one spelling is often absent from the other
                 out.add(hanji, reading, tailo_numbered, None, glosses, lower)
     return out
 

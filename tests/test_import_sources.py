@@ -83,15 +83,18 @@ def test_tailo_numbered(text, tailo):
     assert imp.tailo_numbered(text) == tailo
 
 
-@pytest.mark.parametrize("field, readings", [
-    ("u7-hau3,iu2-hau3", ["u7-hau3", "iu2-hau3"]),
-    ("tang7-li7；tang7-lai7", ["tang7-li7", "tang7-lai7"]),
-    ("Tai5-gi2/Tai5-gu2", ["Tai5-gi2", "Tai5-gu2"]),
-    ("uih8/oe7-chhek", ["uih8-chhek", "oe7-chhek"]),
-    ("a-bo2", ["a-bo2"]),
+@pytest.mark.parametrize("field, size, readings", [
+    ("u7-hau3,iu2-hau3", 2, ["u7-hau3", "iu2-hau3"]),
+    ("tang7-li7；tang7-lai7", 2, ["tang7-li7", "tang7-lai7"]),
+    ("Tai5-gi2/Tai5-gu2", 2, ["Tai5-gi2", "Tai5-gu2"]),
+    ("kai3 tse7/kai3 tsue7", 2, ["kai3 tse7", "kai3 tsue7"]),              # whole readings
+    ("kin2-lai5 be2/ kin2-lai5 bue2", 3, ["kin2-lai5 be2", "kin2-lai5 bue2"]),
+    ("uih8/oe7-chhek", 2, ["uih8-chhek", "oe7-chhek"]),                    # one syllable's choices
+    ("Hai2-ti/tu-a2", 3, ["Hai2-ti-a2", "Hai2-tu-a2"]),
+    ("a-bo2", 2, ["a-bo2"]),
 ])
-def test_alternatives(field, readings):
-    assert imp.alternatives(field) == readings
+def test_alternatives(field, size, readings):
+    assert imp.alternatives(field, size) == readings
 
 
 def test_merging_sums_freq_and_unions_glosses():
