@@ -52,8 +52,11 @@ class ToneSix(SyllableError):
 
 
 def is_han(ch: str) -> bool:
-    """A CJK ideograph (any extension, or a compatibility ideograph)."""
-    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+    """A CJK ideograph: the basic block, extension A, the compatibility block, or
+    planes 2-3 (extensions B-I).  Ranges rather than character names, so that
+    the output does not depend on the Unicode version of the Python running it."""
+    o = ord(ch)
+    return 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF
 
 
 def split_syllables(text: str) -> list[tuple[bool, str]]:
