@@ -7,7 +7,7 @@ what each source adds); needs neither taibun nor network.  Sources and
 licences: ../shared/data/README.md and lexicon_data/README.md.
 
 Each TSV is UTF-8, tab-separated, one header line, one row per
-(hanji, reading), sorted by hanji then reading:
+(hanji, reading) whatever the reading's case, sorted by hanji then reading:
 
     hanji    reading (numbered Tâi-lô, as lexicon.tsv writes it)    freq    gloss
 
@@ -130,7 +130,8 @@ class Collector:
     """Merges rows per (hanji, reading) and counts what was skipped, and why."""
 
     def __init__(self) -> None:
-        self.rows: dict[tuple[str, str], list] = {}
+        self.rows: dict[tuple[str, str], list] = {}  # (hanji, lower-case reading) -> [freq, glosses]
+        self.spelling: dict[tuple[str, str], str] = {}  # the same key -> the reading as written
         self.skipped: collections.Counter = collections.Counter()
         self.candidates = 0
         self.unparsed: list[tuple[str, str, str]] = []  # (hanji, reading, why), for --verbose
@@ -163,7 +164,12 @@ class Collector:
         if len(parse_reading(reading)) != len(hanji):
             self.skipped["syllable count differs from the characters"] += 1
             return
-        row = self.rows.setdefault((hanji, reading), [None, []])
+        # One row whatever the case: a capital from any entry (a proper noun) wins.
+        lowered = reading.lower()
+        spelt = self.spelling.setdefault((hanji, lowered), reading)
+        if spelt != reading and reading[:1].isupper():
+            self.spelling[hanji, lowered] = reading
+        row = self.rows.setdefault((hanji, lowered), [None, []])
         if freq is not None:
             row[0] = (row[0] or 0) + freq
         row[1].extend(g for g in glosses if g not in row[1])
@@ -172,7 +178,8 @@ class Collector:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write("\t".join(HEADER) + "\n")
-            for (hanji, reading), (freq, glosses) in sorted(self.rows.items()):
+            for (hanji, lowered), (freq, glosses) in sorted(self.rows.items()):
+                reading = self.spelling[hanji, lowered]
                 f.write(f"{hanji}\t{reading}\t{'' if freq is None else freq}\t{GLOSS_SEP.join(glosses)}\n")
         return len(self.rows)
 

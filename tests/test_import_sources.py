@@ -102,9 +102,14 @@ def test_merging_sums_freq_and_unions_glosses():
     out.add("阿母", "a-bo2", imp.poj_to_tailo, 10, ["母親", "媽媽"])
     out.add("阿母", "a-bo2", imp.poj_to_tailo, 5, ["媽媽", "娘"])
     out.add("阿母", "a-bu2", imp.poj_to_tailo, None, ["母親"])
+    out.add("中庸", "tiong-iong5", imp.poj_to_tailo, 1)
+    out.add("中庸", "Tiong-iong5", imp.poj_to_tailo, 2)            # one row; the capital wins
+    out.add("中庸", "tiong-iong5", imp.poj_to_tailo, 4)
     out.add("a2無", "a2-bo5", imp.poj_to_tailo, 1)
     out.add("阿母", "a-bo2-a", imp.poj_to_tailo, 1)
-    assert out.rows == {("阿母", "a1-bo2"): [15, ["母親", "媽媽", "娘"]], ("阿母", "a1-bu2"): [None, ["母親"]]}
+    assert out.rows == {("阿母", "a1-bo2"): [15, ["母親", "媽媽", "娘"]], ("阿母", "a1-bu2"): [None, ["母親"]],
+                        ("中庸", "tiong1-iong5"): [7, []]}
+    assert out.spelling[("中庸", "tiong1-iong5")] == "Tiong1-iong5"
     assert out.skipped == {"Latin letters in the Han form": 1, "syllable count differs from the characters": 1}
 
 
@@ -117,8 +122,8 @@ def read_tsv(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_rows_parse(name):
     rows = read_tsv(name)
-    assert rows and rows == sorted(rows, key=lambda row: (row[0], row[1]))
-    assert len({(row[0], row[1]) for row in rows}) == len(rows)
+    assert rows and rows == sorted(rows, key=lambda row: (row[0], row[1].lower()))
+    assert len({(row[0], row[1].lower()) for row in rows}) == len(rows)
     for hanji, reading, freq, gloss in rows:
         assert all(imp.is_han(ch) for ch in hanji), hanji
         syllables = parse_reading(reading)
