@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 INSTALLED := $(VENV)/.installed
 BUILT := fastpron/.built
 
-.PHONY: all test soak bench run lexicon import-lexicon accuracy clean
+.PHONY: all test soak bench run lexicon import-lexicon import-sources accuracy clean
 
 all: $(BUILT)
 
@@ -72,10 +72,16 @@ accuracy: $(BUILT)
 run: $(BUILT)
 	bash deploy/run.sh
 
-# Regenerate lexicon_data/lexicon.tsv from taibun's data (needs taibun, only here).
+# Regenerate lexicon_data/lexicon.tsv from taibun's data (needs taibun, only here),
+# then lexicon_data/sources/*.tsv from the open dictionaries in ../shared/data/.
 import-lexicon: $(INSTALLED)
 	$(PIP) install --quiet "taibun==1.1.8" "msgpack>=1.0"
 	$(PY) lexicon_data/import_taibun.py
+	$(PY) lexicon_data/import_sources.py
+
+# lexicon_data/sources/*.tsv alone (no taibun needed: reads only ../shared/data/).
+import-sources: $(INSTALLED)
+	$(PY) lexicon_data/import_sources.py
 
 clean:
 	rm -rf build fastpron/_core.c fastpron/*.so fastpron/data/*.fpl $(BUILT)
