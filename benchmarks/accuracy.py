@@ -1,9 +1,12 @@
-"""Syllable error rate of fastpron (and taibun) on the MOE example sentences.
+"""Syllable error rate of fastpron (and taibun) on the MOE example sentences and on news.
 
-    python benchmarks/accuracy.py [--gold ../shared/gold/moe_examples_dev.tsv] [--limit N] [--errors N]
+    python benchmarks/accuracy.py [--gold ../shared/gold/moe_examples_dev.tsv]
+                                  [--news ../shared/data/icorpus/dev.tsv.gz] [--limit N] [--errors N]
 
-The gold file is used only to measure: nothing from it enters the lexicon or
-the code.  The syllable error rate is the Levenshtein distance between the
+Two dev sets, for measuring only: the MOE dictionary's example sentences
+(everyday speech) and the iCorpus dev split (news; its words are joined
+without spaces before annotating, and sentences with romanised words are
+skipped).  Nothing from either enters the lexicon or the code.  The syllable error rate is the Levenshtein distance between the
 syllable sequences of the output and of the gold Tâi-lô, over the number of
 gold syllables, ignoring case, hyphens and neutral-tone markers (``--``).
 Tones count ("citation tones": the annotator runs with sandhi off).
@@ -26,6 +29,8 @@ import unicodedata
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = ROOT.parent / "shared" / "gold" / "moe_examples_dev.tsv"
+# iCorpus news sentences (CC BY 4.0), the dev split: for measuring only, like the MOE examples.
+DEFAULT_NEWS = ROOT.parent / "shared" / "data" / "icorpus" / "dev.tsv.gz"
 # Sentences of our own in other registers (news, everyday speech), read by hand.
 REGISTER_SAMPLES = ROOT / "benchmarks" / "register_samples.tsv"
 
@@ -81,6 +86,31 @@ def read_gold(path: pathlib.Path, limit: int | None = None) -> list[tuple[str, s
             fields = line.rstrip("\n").split("\t")
             if len(fields) >= 3 and fields[1] and fields[2]:
                 rows.append((fields[1], fields[2]))
+    return rows[:limit] if limit else rows
+
+
+def read_icorpus(path: pathlib.Path, limit: int | None = None) -> list[tuple[str, str]]:
+    """(text, gold Tâi-lô) rows of an iCorpus split: the words joined without spaces, as real
+    text comes; the gold in marked Tâi-lô.  Sentences with romanised words are skipped."""
+    import gzip
+    from fastpron.syllable import SyllableError, render_tailo
+    def marked(syllable: str) -> str:       # the corpus marks a neutral tone with a leading 0
+        try:
+            return render_tailo("--" + syllable[1:] if syllable.startswith("0") else syllable.lower())
+        except SyllableError:
+            return syllable                  # a slip of the corpus: still one syllable, never matched
+
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("line\t"):
+                continue
+            _, hanji, tailo = line.rstrip("\n").split("\t")
+            if re.search("[A-Za-z]", hanji):
+                continue
+            words = [" ".join(map(marked, word.split("-"))) if re.search("[1-9]", word) else word
+                     for word in tailo.split(" ")]
+            rows.append((hanji.replace(" ", ""), " ".join(words)))
     return rows[:limit] if limit else rows
 
 
@@ -216,6 +246,7 @@ def run(name: str, romanize, rows) -> Score:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=pathlib.Path, default=DEFAULT_GOLD)
+    parser.add_argument("--news", type=pathlib.Path, default=DEFAULT_NEWS, help="the iCorpus dev split")
     parser.add_argument("--limit", type=int, help="only the first N sentences")
     parser.add_argument("--errors", type=int, default=15, help="how many most frequent confusions to list")
     parser.add_argument("--examples", type=int, default=6, help="how many examples to show per cause")
@@ -229,7 +260,11 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         print(run("fastpron", fastpron.default_annotator().romanize, read_gold(REGISTER_SAMPLES)).summary())
         return 0
-    rows = read_gold(args.gold, args.limit)
+    gold_sets = [(f"MOE examples ({args.gold.name})", read_gold(args.gold, args.limit))]
+    if args.news.exists():
+        gold_sets.append((f"iCorpus news, dev split ({args.news.name})", read_icorpus(args.news, args.limit)))
+    else:
+        print(f"accuracy: the news dev set {args.news} is absent; it is skipped.", file=sys.stderr)
     annotators = [("fastpron", fastpron.default_annotator().romanize)]
     if not args.no_taibun:
         try:
@@ -238,29 +273,32 @@ def main(argv: list[str] | None = None) -> int:
             print("accuracy: taibun is not installed (pip install taibun==1.1.8); its figure is skipped.")
         else:
             annotators.append(("taibun", Converter().get))
-    scores = [run(name, romanize, rows) for name, romanize in annotators]
-
-    for score in scores:
-        print(score.summary())
+    causes_by_set = []
+    for title, rows in gold_sets:
+        print(f"\n{title}:")
+        scores = [run(name, romanize, rows) for name, romanize in annotators]
+        for score in scores:
+            print(score.summary())
+        causes = Causes(fastpron.default_annotator(), fastpron.Annotator(dialect="south"),
+                        fastpron.Annotator(dialect="north"))
+        for hanji, tailo in rows:
+            causes.add(hanji, syllables(tailo))
+        causes_by_set.append((title, causes, scores[0]))
     # Their readings began as fastpron's output, corrected by hand: a guard
-    # against changes that only fit the MOE examples, not a race with taibun.
+    # against changes that only fit the dev sets, not a race with taibun.
     register = read_gold(REGISTER_SAMPLES)
     print(f"\nanother register ({REGISTER_SAMPLES.relative_to(ROOT)}: news and speech, our own sentences):")
     print(run("fastpron", annotators[0][1], register).summary())
-    causes = Causes(fastpron.default_annotator(), fastpron.Annotator(dialect="south"),
-                    fastpron.Annotator(dialect="north"))
-    for hanji, tailo in rows:
-        causes.add(hanji, syllables(tailo))
-    print(f"\nfastpron errors by cause ({sum(causes.counts.values())} wrong syllables;"
-          " most frequent examples, output→gold):")
-    for cause, text in CAUSES:
-        count = causes.counts[cause]
-        examples = ", ".join(f"{example} ×{n}" for example, n in causes.examples[cause].most_common(args.examples))
-        print(f"  {count:6d}  {text}" + (f"\n          {examples}" if examples else ""))
-    ours = scores[0]
-    print(f"\nfastpron's {args.errors} most frequent confusions (gold -> output):")
-    for (gold, output), count in ours.confusions.most_common(args.errors):
-        print(f"  {count:5d}  {gold} -> {output}")
+    for title, causes, ours in causes_by_set:
+        print(f"\n{title}: fastpron's errors by cause ({sum(causes.counts.values())} wrong syllables;"
+              " most frequent examples, output→gold):")
+        for cause, text in CAUSES:
+            count = causes.counts[cause]
+            examples = ", ".join(f"{example} ×{n}" for example, n in causes.examples[cause].most_common(args.examples))
+            print(f"  {count:6d}  {text}" + (f"\n          {examples}" if examples else ""))
+        print(f"\n{title}: fastpron's {args.errors} most frequent confusions (gold -> output):")
+        for (gold, output), count in ours.confusions.most_common(args.errors):
+            print(f"  {count:5d}  {gold} -> {output}")
     return 0
 
 

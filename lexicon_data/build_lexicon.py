@@ -154,12 +154,13 @@ def dictionary_reader(keys: dict[str, list[Row]], variants: dict[str, str]):
             "variant\tstandard\n" + "".join(f"{v}\t{s}\n" for v, s in variants.items()), encoding="utf-8")
         reader = ReferenceAnnotator(lexicon=tsv)
 
-    def dictionary_words(text: str) -> list[str] | None:
-        """How the dictionaries' words cut `text`; None where a character is missing."""
+    def dictionary_words(text: str) -> list[tuple[str, str]] | None:
+        """How the dictionaries' words cut and read `text`; None where a character is missing."""
         segments = reader.segment(text)
         if any(segment.entry is None for segment in segments):
             return None
-        return [text[segment.start:segment.end] for segment in segments]
+        return [(text[segment.start:segment.end], join_reading(segment.reading.syllables).lower())
+                for segment in segments]
     return dictionary_words
 
 
@@ -205,8 +206,13 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
                 continue                 # our grammar phrases decide their own reading
             if key not in keys and len(key) > 1:
                 words = dictionary_words(key)
-                context = "phrase" if words is not None and all(len(word) == 1 for word in words) else ""
-                keys[key] = [Row(reading, ["icorpus"], 0, context)]
+                if words is not None and all(len(word) == 1 for word, _ in words):
+                    # Characters the corpus joins: the dictionaries read them apart, and
+                    # their reading weighs as a dictionary's would (就會 tō ē unless
+                    # the corpus says tio̍h ē more than DICTIONARY_PRIOR times).
+                    keys[key] = [Row("-".join(reading for _, reading in words), ["dictionary"], 1, "phrase")]
+                else:
+                    keys[key] = [Row(reading, ["icorpus"], 0, "")]
             add_reading(keys.setdefault(key, []), reading, "icorpus", count=int(fields["count"]))
 
     return ranked_rows(keys)
