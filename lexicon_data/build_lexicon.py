@@ -133,7 +133,9 @@ def ranked_rows(keys: dict[str, list[Row]]) -> list[tuple]:
             scores = [row.count + DICTIONARY_PRIOR * row.weight / total for row in rows]
             order = sorted(range(len(rows)), key=lambda i: -scores[i])
             ranked = [rows[i] for i in order]
-            commonness = max(row.weight for row in rows) + sum(row.count for row in rows)
+            commonness = max(row.weight for row in rows)
+            if rows[0].context != "phrase":          # words apart must not outweigh a real word (攏無|閒)
+                commonness += sum(row.count for row in rows)
             weights = [max(1, round(commonness * scores[i] / scores[order[0]])) if scores[order[0]] else 1
                        for i in order]
             for k in range(1, len(weights)):      # rounding must not reorder
@@ -211,6 +213,8 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
                     # their reading weighs as a dictionary's would (就會 tō ē unless
                     # the corpus says tio̍h ē more than DICTIONARY_PRIOR times).
                     keys[key] = [Row("-".join(reading for _, reading in words), ["dictionary"], 1, "phrase")]
+                elif words is not None and same_reading("-".join(r for _, r in words), reading):
+                    continue     # the dictionaries' words read it so already (美麗 + 的): nothing to add
                 else:
                     keys[key] = [Row(reading, ["icorpus"], 0, "")]
             add_reading(keys.setdefault(key, []), reading, "icorpus", count=int(fields["count"]))
