@@ -89,6 +89,11 @@ def read_gold(path: pathlib.Path, limit: int | None = None) -> list[tuple[str, s
     return rows[:limit] if limit else rows
 
 
+# Romanised words, and characters written as ideographic description sequences
+# (⿰オ…) or in kana: no annotator can read those from the text.
+_UNREADABLE = re.compile("[A-Za-z\u2ff0-\u2fff\u3040-\u30ff]")
+
+
 def read_icorpus(path: pathlib.Path, limit: int | None = None) -> list[tuple[str, str]]:
     """(text, gold Tâi-lô) rows of an iCorpus split: the words joined without spaces, as real
     text comes; the gold in marked Tâi-lô.  Sentences with romanised words are skipped."""
@@ -106,7 +111,7 @@ def read_icorpus(path: pathlib.Path, limit: int | None = None) -> list[tuple[str
             if line.startswith("#") or line.startswith("line\t"):
                 continue
             _, hanji, tailo = line.rstrip("\n").split("\t")
-            if re.search("[A-Za-z]", hanji):
+            if _UNREADABLE.search(hanji):
                 continue
             words = [" ".join(map(marked, word.split("-"))) if re.search("[1-9]", word) else word
                      for word in tailo.split(" ")]
@@ -233,6 +238,29 @@ class Causes:
         return False
 
 
+def load_han2kip():
+    """han2kip 0.1.2's translate, or None.  It opens its data at paths built with
+    backslashes (Windows only): here, files literally named ``\\data\\words.json``
+    and ``\\data\\dict.txt`` in the working folder while it loads."""
+    import importlib.util
+    import os
+    import tempfile
+    spec = importlib.util.find_spec("han2kip")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    data = pathlib.Path(list(spec.submodule_search_locations)[0]) / "data"
+    folder = tempfile.mkdtemp(prefix="han2kip-")
+    for name in ("words.json", "dict.txt"):
+        os.symlink(data / name, os.path.join(folder, f"\\data\\{name}"))
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        from han2kip.kip_converter import translate
+    finally:
+        os.chdir(here)
+    return translate
+
+
 def run(name: str, romanize, rows) -> Score:
     score = Score(name)
     started = time.perf_counter()
@@ -273,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
             print("accuracy: taibun is not installed (pip install taibun==1.1.8); its figure is skipped.")
         else:
             annotators.append(("taibun", Converter().get))
+        han2kip = load_han2kip()
+        if han2kip is None:
+            print("accuracy: han2kip is not installed (pip install han2kip==0.1.2); its figure is skipped.")
+        else:
+            annotators.append(("han2kip", han2kip))
     causes_by_set = []
     for title, rows in gold_sets:
         print(f"\n{title}:")
