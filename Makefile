@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 INSTALLED := $(VENV)/.installed
 BUILT := fastpron/.built
 
-.PHONY: all test soak bench run lexicon import-lexicon import-sources accuracy clean
+.PHONY: all test soak bench run lexicon import-lexicon import-sources build-lexicon accuracy clean
 
 all: $(BUILT)
 
@@ -72,16 +72,23 @@ accuracy: $(BUILT)
 run: $(BUILT)
 	bash deploy/run.sh
 
-# Regenerate lexicon_data/lexicon.tsv from taibun's data (needs taibun, only here),
-# then lexicon_data/sources/*.tsv from the open dictionaries in ../shared/data/.
+# The lexicon from its sources (lexicon_data/README.md): taibun's data (needs
+# taibun, only here), the open dictionaries and the iCorpus train split in
+# ../shared/data/, then the merge that learns the weights.
 import-lexicon: $(INSTALLED)
 	$(PIP) install --quiet "taibun==1.1.8" "msgpack>=1.0"
 	$(PY) lexicon_data/import_taibun.py
-	$(PY) lexicon_data/import_sources.py
+	$(MAKE) import-sources build-lexicon
 
-# lexicon_data/sources/*.tsv alone (no taibun needed: reads only ../shared/data/).
+# lexicon_data/sources/*.tsv from ../shared/data/ alone (no taibun needed).
 import-sources: $(INSTALLED)
 	$(PY) lexicon_data/import_sources.py
+	$(PY) lexicon_data/import_icorpus.py
+
+# lexicon_data/lexicon.tsv from lexicon_data/sources/: readings ranked and weighed
+# by corpus counts and the dictionaries (about a minute and a half).
+build-lexicon: $(INSTALLED)
+	$(PY) lexicon_data/build_lexicon.py
 
 clean:
 	rm -rf build fastpron/_core.c fastpron/*.so fastpron/data/*.fpl $(BUILT)
