@@ -45,7 +45,7 @@ from fastpron.lexicon import canonical, read_variants  # noqa: E402
 from fastpron.syllable import alternants, join_reading, parse_reading  # noqa: E402
 
 TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
-DICTIONARY_PRIOR = 10      # pseudo-count of the dictionaries' reading of a word
+DICTIONARY_PRIOR = 5       # pseudo-count of the dictionaries' reading of a word
 EXTRA_DICTIONARIES = ("taihoa", "itaigi", "plants")
 
 
