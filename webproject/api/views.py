@@ -124,7 +124,7 @@ def annotate_view(request):
     except ApiError as err:
         return err.response()
     # The core writes the whole answer as UTF-8 JSON itself (the fields of
-    # token_dict): building a dict per token and encoding it cost several times
+    # Token.asdict()): building a dict per token and encoding it cost several times
     # the annotation, and so did a str to be copied and encoded again here, or
     # the ~90 KB of 1,000 characters' tokens copied again to join them.
     body = shared_annotator().to_json(text, picks=picks, text_key="surface", as_bytes=True,

@@ -50,8 +50,22 @@ def reading_choices(tokens) -> dict[str, dict]:
     return choices
 
 
-def token_dict(token) -> dict:
-    """A token for the JSON outputs."""
-    return {"surface": token.text, "reading": token.reading, "syllables": list(token.syllables),
-            "alternatives": list(token.alternatives), "kind": token.kind,
-            "start": token.start, "end": token.end, "choice": token.choice}
+def ambiguous_tokens(tokens) -> list:
+    """The tokens that have several readings, in text order."""
+    return [token for token in tokens if token.alternatives]
+
+
+CONTEXT = 12        # characters of the text shown on each side of a word on the readings page
+
+
+def reading_rows(text: str, tokens) -> list[dict]:
+    """The readings page's rows for `tokens` (those of one page): the word, its readings
+    numbered in lexicon order, the one in use, and a little of the text around it."""
+    rows = []
+    for token in tokens:
+        readings = list(token.alternatives)
+        readings.insert(token.choice, token.reading)
+        rows.append({"start": token.start, "text": token.text, "readings": list(enumerate(readings)),
+                     "choice": token.choice, "before": text[max(0, token.start - CONTEXT):token.start],
+                     "after": text[token.end:token.end + CONTEXT]})
+    return rows
