@@ -18,6 +18,7 @@ import pytest
 from stack_support import error_log, make_stack, require_tools
 
 WORKERS = 4
+GUNICORN_INFO = re.compile(r"\[[^]]*\] \[\d+\] \[INFO\] ")
 ENGLISH = {"Cookie": "django_language=en"}
 
 
@@ -30,6 +31,24 @@ def stack(tmp_path_factory):
         yield s
     finally:
         s.stop()
+
+
+class NewLogLines:
+    """The lines the stack's error logs (Gunicorn's, Django's in it, Nginx's) get from now on,
+    without Gunicorn's [INFO] lines (its control socket starts a moment after the stack)."""
+
+    def __init__(self, stack):
+        self.paths = sorted((stack.base / "log").glob("*error.log"))
+        self.sizes = {path: path.stat().st_size for path in self.paths}
+
+    def lines(self) -> list[str]:
+        time.sleep(0.3)                 # Gunicorn's captured output reaches its file a moment later
+        new = []
+        for path in self.paths:
+            with open(path, "rb") as f:
+                f.seek(self.sizes[path])
+                new += f.read().decode(errors="replace").splitlines()
+        return [line for line in new if not GUNICORN_INFO.match(line)]
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -137,3 +156,46 @@ def test_the_heavy_pages_of_a_long_article_leave_the_site_answering(stack, figur
     assert stack.worker_pids() == workers                   # none killed or replaced
     log = error_log(stack)
     assert "WORKER TIMEOUT" not in log and "SIGKILL" not in log and "Traceback" not in log, log[-3000:]
+
+
+# -- 2. a form in another charset ----------------------------------------------------------------------
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def assert_security_headers(r, where: str) -> None:
+    for name, part in SECURITY_HEADERS.items():
+        assert part in r.header(name), (where, name, r.header(name))
+
+
+@pytest.mark.parametrize("charset", ["big5", "latin-1", "utf-16", "UTF8"])
+@pytest.mark.parametrize("path", ["/article_pronunciation/input/", "/i18n/setlang/", "/dictionary/",
+                                  "/admin/login/"])
+def test_a_form_in_another_charset_gets_the_400_page_and_one_log_line(stack, charset, path, figures):
+    """Before: Gunicorn's bare 500, without the security headers, and ~700 log lines (48 KB) for a
+    150-byte request (the CSRF check and then the 400 and 500 handlers each read the form again)."""
+    body = "text=台灣&system=tl".encode("utf-16" if charset == "utf-16" else "big5")
+    log = NewLogLines(stack)
+    r = stack.request("POST", path, body=body, headers={
+        "Content-Type": f"application/x-www-form-urlencoded; charset={charset}",
+        "Cookie": "csrftoken=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; django_language=en"})
+    new_lines = log.lines()
+    assert r.status == 400, (r.status, r.text[:300])
+    assert r.header("Content-Type") == "text/html; charset=utf-8"
+    assert "<h1>The request could not be read</h1>" in r.text
+    assert_security_headers(r, path)
+    assert len(new_lines) == 1 and new_lines[0].endswith(f"Bad Request: {path}"), new_lines[:20]
+    figures.update(status=r.status, log_lines=len(new_lines), log_bytes=len("\n".join(new_lines)))
+
+
+def test_a_form_in_another_charset_to_the_api_is_a_json_error(stack):
+    r = stack.request("POST", "/api/annotate", body="text=台".encode("big5"),
+                      headers={"Content-Type": "application/x-www-form-urlencoded; charset=big5"})
+    assert r.status == 415 and r.header("Content-Type") == "application/json"
+    assert json.loads(r.body) == {"error": "send the request body as JSON with the header "
+                                           "Content-Type: application/json"}
