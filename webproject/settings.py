@@ -166,6 +166,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # -- security ------------------------------------------------------------------------
 
+# Only the staff logs in, through the admin: after a login whose `next` was
+# refused (another host), the admin's index, not Django's /accounts/profile/ (a 404).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -9,12 +9,18 @@ an attacker would, and checks that it is closed: the answer an outsider gets
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.parse
 
 import pytest
 
+from reliability_support import ROOT
 from stack_support import error_log, make_stack, require_tools
 
 WORKERS = 4
@@ -199,3 +205,156 @@ def test_a_form_in_another_charset_to_the_api_is_a_json_error(stack):
     assert r.status == 415 and r.header("Content-Type") == "application/json"
     assert json.loads(r.body) == {"error": "send the request body as JSON with the header "
                                            "Content-Type: application/json"}
+
+
+# -- 3. logins are throttled ------------------------------------------------------------------------
+
+def _create_superuser(stack, name: str, password: str) -> None:
+    env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, **stack.settings,
+           "DJANGO_SETTINGS_MODULE": "webproject.settings", "DJANGO_SUPERUSER_PASSWORD": password}
+    run = subprocess.run([sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", name,
+                          "--email", f"{name}@example.org"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def _login(stack, name: str, password: str, next_url: str = "/admin/"):
+    """The browser's flow: GET the login form, POST it with its CSRF token."""
+    form = stack.request("GET", "/admin/login/", headers=ENGLISH)
+    assert form.status == 200, form.status
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    cookie = re.search(r"csrftoken=([^;]+)", form.header("Set-Cookie")).group(1)
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": name, "password": password,
+                                   "next": next_url}).encode()
+    return stack.request("POST", "/admin/login/", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}; django_language=en",
+        "Origin": f"http://{stack.host}", "Referer": f"http://{stack.host}/admin/login/"})
+
+
+LOGIN_BURST = 5     # deploy/lib.sh: FASTPRON_LOGIN_BURST, then FASTPRON_LOGIN_RATE (6r/m: one every 10 s)
+
+
+def test_admin_logins_are_throttled_per_client_address(stack, figures):
+    """Before: sixty wrong passwords in 22 s all answered 200, and the right one worked at once.
+    Now one address gets 1 + LOGIN_BURST tries at once, then one every 10 s; the others are refused
+    by Nginx with 429 (our page, with its headers) before they reach Django.  The form itself
+    always opens."""
+    _create_superuser(stack, "boss", "the-right-password-17")
+    started = time.monotonic()
+    statuses = []
+    for k in range(30):
+        r = _login(stack, "boss", f"wrong-{k}")
+        statuses.append(r.status)
+        if r.status == 200:
+            assert "Please enter the correct username and password" in r.text
+        else:
+            assert r.status == 429 and "<h1>嘗試次數太多</h1>" in r.text, (r.status, r.text[:300])
+            assert_security_headers(r, "429")
+            assert r.header("Content-Type") == "text/html"
+    right = _login(stack, "boss", "the-right-password-17")
+    elapsed = time.monotonic() - started
+    # refilled at one a 10 s: over `elapsed` seconds at most that many more get through
+    allowed = 1 + LOGIN_BURST + int(elapsed // 10)
+    figures.update(attempts=len(statuses) + 1, reached_django=statuses.count(200), refused_429=statuses.count(429),
+                   seconds=round(elapsed, 1), right_password=right.status)
+    assert statuses[:1 + LOGIN_BURST] == [200] * (1 + LOGIN_BURST), statuses
+    assert set(statuses) == {200, 429} and statuses.count(200) <= allowed, statuses
+    assert right.status == 429                      # the attacker's right guess is refused too
+    time.sleep(10.5)                                # one try back every 10 s
+    ok = _login(stack, "boss", "the-right-password-17")
+    assert ok.status == 302 and ok.header("Location") == "/admin/", (ok.status, ok.text[:300])
+
+
+def test_a_login_with_a_rejected_next_lands_on_the_admin(stack):
+    """Before: on /accounts/profile/, a 404."""
+    _create_superuser(stack, "chief", "another-right-password-17")
+    for _attempt in range(3):           # after the throttle test, this address waits for its next try
+        r = _login(stack, "chief", "another-right-password-17", next_url="https://attacker.example/")
+        if r.status != 429:
+            break
+        time.sleep(10.5)
+    assert r.status == 302 and r.header("Location") == "/admin/", (r.status, r.header("Location"))
+
+
+# -- 5. a body over the limit, to the API ----------------------------------------------------------
+
+def test_a_body_over_the_limit_gets_a_json_413_from_the_api(stack):
+    """Before: Nginx's HTML 413 page, on the API too."""
+    limit = 10 * 1024 * 1024                        # DATA_UPLOAD_MAX_MEMORY_SIZE, Nginx's client_max_body_size
+    body = b'{"text": "' + b"a" * limit + b'"}'
+    r = stack.request("POST", "/api/annotate", body=body, headers={"Content-Type": "application/json"})
+    assert r.status == 413 and r.header("Content-Type") == "application/json"
+    assert json.loads(r.body) == {"error": f"the request body is larger than {limit} bytes"}
+    assert_security_headers(r, "api 413")
+    page = stack.request("POST", "/article_pronunciation/input/", body=body,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert page.status == 413 and page.header("Content-Type") == "text/html" and "<h1>送出的內容太大</h1>" in page.text
+    assert_security_headers(page, "413")
+
+
+# -- 7. Nginx's own answers, HEAD ---------------------------------------------------------------------
+
+def _raw(stack, request: bytes) -> tuple[int, dict, bytes]:
+    with socket.create_connection(("127.0.0.1", stack.port), timeout=30) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+class _Raw:
+    def __init__(self, status, headers):
+        self.status, self.headers = status, headers
+
+    def header(self, name, default=""):
+        return self.headers.get(name, default)
+
+
+def test_the_answers_nginx_gives_itself_carry_the_security_headers(stack, figures):
+    """Before: static files and Nginx's own 400/403/404/405 had no CSP, X-Frame-Options or
+    Referrer-Policy, and a /static/ 404 was sent with Cache-Control: public, max-age=3600."""
+    checked = {}
+    static = stack.request("GET", "/static/webproject/site.css")
+    assert static.status == 200 and static.header("Cache-Control") == "public, max-age=3600"
+    checked["static file"] = static
+    missing = stack.request("GET", "/static/webproject/no-such-file.css")
+    assert missing.status == 404 and "<h1>找不到這個檔案</h1>" in missing.text
+    assert missing.header("Cache-Control") == "no-store"
+    checked["static 404"] = missing
+    listing = stack.request("GET", "/static/webproject/")
+    assert listing.status == 403 and "<h1>無法存取這個位址</h1>" in listing.text
+    checked["static folder 403"] = listing
+    post = stack.request("POST", "/static/webproject/site.css", body=b"x",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert post.status == 405 and "<h1>不支援這種請求</h1>" in post.text
+    checked["POST to a static file 405"] = post
+    for name, r in checked.items():
+        assert_security_headers(r, name)
+    # Nginx's 400s: a malformed Content-Length on the site, and no Host at all (the default server)
+    status, headers, body = _raw(stack, f"GET / HTTP/1.1\r\nHost: {stack.host}\r\nContent-Length: x\r\n\r\n".encode())
+    assert status == 400 and "<h1>請求無法處理</h1>" in body.decode()
+    assert_security_headers(_Raw(status, headers), "400 on the site")
+    status, headers, body = _raw(stack, b"GET / HTTP/1.1\r\n\r\n")
+    assert status == 400
+    assert_security_headers(_Raw(status, headers), "400 without a host")
+    figures["answers_checked"] = len(checked) + 2
+
+
+@pytest.mark.parametrize("path", ["/article_pronunciation/input/", "/article_pronunciation/pronunciation/{id}/",
+                                  "/article_pronunciation/pronunciation/{id}/readings/",
+                                  "/article_pronunciation/pronunciation/{id}/download/text/",
+                                  "/article_pronunciation/pronunciation/{id}/download/json/",
+                                  "/dictionary/?q=%E8%A1%8C", "/api/lookup/%E5%8F%B0", "/static/webproject/site.css"])
+def test_head_answers_like_get_without_a_body(stack, path):
+    """Before: HEAD on the form, permalink and download pages answered 405 (uptime monitors)."""
+    if "{id}" in path:
+        form, post, result = stack.submit_article()
+        path = path.format(id=re.search(r"/pronunciation/([0-9a-f-]{36})/readings/", result.text).group(1))
+    get = stack.request("GET", path)
+    head = stack.request("HEAD", path)
+    assert get.status == 200 and head.status == 200 and head.body == b""
+    assert head.header("Content-Type") == get.header("Content-Type")
