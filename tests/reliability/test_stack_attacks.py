@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import zlib
 
 import pytest
 
@@ -358,3 +359,37 @@ def test_head_answers_like_get_without_a_body(stack, path):
     head = stack.request("HEAD", path)
     assert get.status == 200 and head.status == 200 and head.body == b""
     assert head.header("Content-Type") == get.header("Content-Type")
+
+
+# -- 6. a corrupt compiled lexicon ----------------------------------------------------------------------
+
+def test_a_corrupt_lexicon_is_rebuilt_with_a_warning_in_the_log(tmp_path):
+    """Before: a corrupt compiled lexicon was recompiled at the restart, and nothing was logged.
+    The stack's lexicon is a copy (FASTPRON_LEXICON, compiled into its own XDG_CACHE_HOME), so
+    the work tree's stays untouched."""
+    require_tools()
+    source = tmp_path / "lexicon"
+    source.mkdir()
+    for name in ("lexicon.tsv", "variants.tsv"):
+        (source / name).write_bytes((ROOT / "lexicon_data" / name).read_bytes())
+    tsv = source / "lexicon.tsv"
+    (tmp_path / "stack").mkdir()
+    s = make_stack(tmp_path / "stack", 2)
+    s.settings.update(FASTPRON_LEXICON=str(tsv), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    s.env_file.write_text("".join(f'{k}="{v}"\n' for k, v in s.settings.items()))
+    compiled = tmp_path / "cache" / "fastpron" / f"lexicon-{zlib.crc32(str(tsv.resolve()).encode()):08x}.fpl"
+    try:
+        s.start()
+        assert s.request("GET", "/api/lookup/%E5%8F%B0").status == 200
+        good = compiled.read_bytes()
+        log = NewLogLines(s)
+        compiled.write_bytes(good[: len(good) // 2] + bytes(64) + good[len(good) // 2 + 64:])
+        s.ctl("restart")
+        r = s.request("GET", "/api/lookup/%E5%8F%B0")
+        assert r.status == 200 and json.loads(r.body)["readings"][0]["numbered"] == "tai5"
+        warnings = [line for line in log.lines() if "fastpron: the compiled lexicon" in line]
+        assert warnings == [f"fastpron: the compiled lexicon {compiled} cannot be used (corrupt (CRC mismatch)); "
+                            f"rebuilding it from {tsv}"], log.lines()[-20:]
+        assert compiled.read_bytes() == good
+    finally:
+        s.stop()
