@@ -214,7 +214,7 @@ def test_the_readings_page_shows_a_page_of_words_at_a_time(client, settings):
     texts = [r.content.decode() for r in pages]
     assert [pick_fields(t) for t in texts] == [["pick-0", "pick-1", "pick-2"], ["pick-3", "pick-4", "pick-5"],
                                                ["pick-6", "pick-7"]]
-    assert "Page 1 of 3: words 1–3 of 8" in texts[0] and "Page 3 of 3: words 7–8 of 8" in texts[2]
+    assert "第 1 頁，共 3 頁：第 1–3 個詞，共 8 個" in texts[0] and "第 3 頁，共 3 頁：第 7–8 個詞，共 8 個" in texts[2]
     assert 'rel="next" href="?system=poj&amp;tones=marks&amp;sandhi=none&amp;dialect=usual&amp;layout=right' \
            '&amp;page=2"' in texts[0]
     assert 'rel="prev"' not in texts[0] and 'rel="next"' not in texts[2]
@@ -342,3 +342,21 @@ def test_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response.headers["Location"] == "/static/webproject/favicon.svg"
     assert client.get("/static/webproject/favicon.svg").status_code == 200
+
+
+def test_the_choices_json_is_json_script_of_the_choices():
+    """choices_json writes the result page's choices piece by piece (100,000 × 行 cost ~60 MB more as
+    dicts): the very text json_script gave, escapes of <, > and & included."""
+    from types import SimpleNamespace
+
+    from django.utils.html import json_script
+
+    from webproject.article_pronunciation.rendering import choices_json, reading_choices
+    tokens = [SimpleNamespace(text=text, reading=reading, alternatives=alternatives, choice=choice, start=start)
+              for start, (text, reading, alternatives, choice) in enumerate([
+                  ("行", "kiânn", ("hîng", "hâng"), 0), ("x", "x", (), 0), ("<b>&", "a", ("</script>", "'\""), 1),
+                  ("行", "hâng", ("kiânn", "hîng"), 2), ("行", "kiânn", ("hîng", "hâng"), 0)])]
+    written, count = choices_json(tokens)
+    assert f'<script id="fp-choices" type="application/json">{written}</script>' == \
+        json_script(reading_choices(tokens), "fp-choices")
+    assert count == 4 and "</script>" not in written

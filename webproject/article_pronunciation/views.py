@@ -23,7 +23,7 @@ from ..dictionary.annotator import shared_annotator
 from .forms import ArticleForm, DisplayForm, parse_picks
 from .models import Article
 from .options import OPTION_NAMES, SYSTEM_LABELS
-from .rendering import ambiguous_tokens, paragraphs, reading_choices, reading_rows, ruby_text
+from .rendering import ambiguous_tokens, choices_json, paragraphs, reading_rows, ruby_text
 
 SESSION_KEY = "article_pronunciation.latest"
 DOWNLOADS = {
@@ -110,12 +110,13 @@ def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
     annotator = shared_annotator()
     picks = article.core_picks
     html = annotator.to_html(article.text, picks=picks, **annotator_options)
-    tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
+    choices, choice_count = choices_json(annotator.annotate(article.text, picks=picks, **annotator_options))
     query = urlencode({name: display[name] for name in (*OPTION_NAMES, "layout")})
     return {
         "paragraphs": paragraphs(html),
         "romanized": annotator.romanize(article.text, picks=picks, **annotator_options),
-        "choices": reading_choices(tokens),
+        "choices_json": choices,
+        "choice_count": choice_count,
         "query": query,
     }
 
@@ -138,28 +139,29 @@ def _result_page(request, article: Article, is_latest: bool):
         "article_classes": _article_classes(display),
         "permalink": request.build_absolute_uri(article.get_absolute_url()),
         "is_latest": is_latest,
-        "choice_count": len(rendered["choices"]),
         **rendered,
     }
     return render(request, "article_pronunciation/pronunciation.html", context, status=400 if form.errors else 200)
 
 
-def _fragment_payload(request, article: Article) -> dict:
+def _fragment_response(request, article: Article, status: int | None = None) -> HttpResponse:
+    """JSON for the page's scripts: the article's HTML, running text and choices in the
+    options asked for.  The choices, already JSON, are put in as they are."""
     form, display, annotator_options = _display(request, article)
     rendered = _rendered(article, display, annotator_options)
     html = render_to_string("article_pronunciation/_article.html",
                             {"paragraphs": rendered["paragraphs"], "article_classes": _article_classes(display)})
-    return {"html": html, "romanized": rendered["romanized"], "choices": rendered["choices"],
-            "query": rendered["query"], "system_label": str(SYSTEM_LABELS[display["system"]]),
-            "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()}}
+    errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+    head = json.dumps({"html": html, "romanized": rendered["romanized"], "query": rendered["query"],
+                       "system_label": str(SYSTEM_LABELS[display["system"]]), "errors": errors})
+    return HttpResponse(f'{head[:-1]}, "choices": {rendered["choices_json"]}}}', content_type="application/json",
+                        status=status or (400 if errors else 200))
 
 
 @require_safe
 def render_view(request, article_id):
     """JSON for the page's scripts: the article in other options, without a reload."""
-    article = get_object_or_404(Article, pk=article_id)
-    payload = _fragment_payload(request, article)
-    return JsonResponse(payload, status=400 if payload["errors"] else 200)
+    return _fragment_response(request, get_object_or_404(Article, pk=article_id))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -184,7 +186,7 @@ def readings_view(request, article_id):
             article.set_picks(picks)
             article.save(update_fields=["picks", "updated"])
             if wants_json:
-                return JsonResponse(_fragment_payload(request, article))
+                return _fragment_response(request, article, status=200)
             messages.success(request, _("Your readings are saved with the article."))
             return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}")
         if wants_json:
