@@ -61,6 +61,8 @@ load_settings() {
     export FASTPRON_LISTEN=${FASTPRON_LISTEN:-80}
     export FASTPRON_SERVER_NAME=${FASTPRON_SERVER_NAME:-$(hostname -f 2>/dev/null || hostname)}
     export FASTPRON_NGINX=${FASTPRON_NGINX:-system}          # system | private | none
+    export FASTPRON_LOGIN_RATE=${FASTPRON_LOGIN_RATE:-6r/m}   # admin logins per client address (Nginx limit_req)
+    export FASTPRON_LOGIN_BURST=${FASTPRON_LOGIN_BURST:-5}
     export FASTPRON_NGINX_PREFIX=${FASTPRON_NGINX_PREFIX:-$ROOT/var/nginx}
     export FASTPRON_SYSTEMD=${FASTPRON_SYSTEMD:-auto}         # auto | yes | no
     export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-webproject.settings}
@@ -221,7 +223,8 @@ nginx_configure() {
     "$PY" "$ROOT/deploy/render.py" "$ROOT/deploy/nginx/fastpron.conf" "$site" \
         "LISTEN=$FASTPRON_LISTEN" "SERVER_NAME=$FASTPRON_SERVER_NAME" "SOCKET=$SOCKET" \
         "STATIC_ROOT=$STATIC_ROOT" "ERROR_ROOT=$FASTPRON_WWW_DIR" "LOG_DIR=$FASTPRON_LOG_DIR" \
-        "MAX_BODY=$max_body" "INCLUDE_DIR=$include_dir" || return 1
+        "MAX_BODY=$max_body" "INCLUDE_DIR=$include_dir" \
+        "LOGIN_RATE=$FASTPRON_LOGIN_RATE" "LOGIN_BURST=$FASTPRON_LOGIN_BURST" || return 1
     if [ "$FASTPRON_NGINX" = private ]; then
         nginx_private -t -q
     else

@@ -431,6 +431,19 @@ def compile_file(tsv: pathlib.Path = DEFAULT_TSV, out: pathlib.Path = DEFAULT_BI
     return out
 
 
+def _warn_rebuilding(path: pathlib.Path, err: LexiconError, tsv: pathlib.Path) -> None:
+    """Say, on the `fastpron` logger, which compiled lexicon is unusable, why, and what replaces it.
+
+    A damaged file used to be rebuilt in silence: a server's log kept no trace of it.
+    """
+    import logging                       # only on this path: keeps it out of start-up
+    reason = str(err).removeprefix(f"{path}: ")
+    for advice in (" Run `python -m fastpron.compile`", " Delete it and run"):
+        reason = reason.split(advice)[0]
+    logging.getLogger("fastpron").warning("fastpron: the compiled lexicon %s cannot be used (%s); rebuilding it "
+                                          "from %s", path, reason.rstrip(". "), tsv)
+
+
 def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = None) -> tuple[bytes, str]:
     """The compiled lexicon's bytes, rebuilt from the TSV when missing or stale.
 
@@ -463,9 +476,10 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
         data = candidate.read_bytes()
         try:
             header = read_header(data, str(candidate))
-        except LexiconError:
+        except LexiconError as err:
             if tsv is None:
                 raise
+            _warn_rebuilding(candidate, err, tsv)
             continue                                     # rebuild below
         if tsv is None or candidate.stat().st_mtime_ns >= newest_source:
             return data, str(candidate)                  # built after the sources last changed

@@ -201,3 +201,29 @@ def test_the_fast_default_rendering_is_the_renderer():
                  for s in r.syllables for side in s.replace("/*", "/").split("/")}
     for syllable in sorted(syllables):
         assert render_tailo(syllable) == render(syllable, System.TL, ToneStyle.MARKS), syllable
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda d: d[:-100] + bytes(100), lambda d: "corrupt (CRC mismatch)"),
+    (lambda d: d[: len(d) // 2], lambda d: f"truncated or padded ({len(d) // 2} bytes, expected {len(d)})"),
+    (lambda d: b"NOTALEX\0" + d[8:], lambda d: "not a compiled fastpron lexicon (bad magic)"),
+])
+def test_a_damaged_binary_is_rebuilt_with_a_warning(tmp_path, monkeypatch, caplog, damage, reason):
+    """It used to be rebuilt in silence: now the log names the file, the reason and the source."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    tsv = tmp_path / "small.tsv"
+    tsv.write_text(SMALL_TSV, encoding="utf-8")
+    binary = tmp_path / "small.fpl"
+    data, _ = lexicon.load_binary(tsv, binary)
+    lexicon.cache_binary_path(tsv.resolve()).unlink(missing_ok=True)
+    binary.write_bytes(damage(data))
+    with caplog.at_level("WARNING", logger="fastpron"):
+        rebuilt, origin = lexicon.load_binary(tsv, binary)
+    assert rebuilt == data and origin == str(binary) and binary.read_bytes() == data
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("fastpron", "WARNING", f"fastpron: the compiled lexicon {binary} cannot be used ({reason(data)}); "
+                                f"rebuilding it from {tsv}")]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="fastpron"):
+        lexicon.load_binary(tsv, binary)                # sound again: nothing to say
+    assert caplog.records == []

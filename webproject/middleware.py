@@ -1,8 +1,10 @@
-"""Middleware of the fastpron web app: the Content-Security-Policy and the interface language."""
+"""Middleware of the fastpron web app: the Content-Security-Policy, the interface language, form charsets."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.urls import get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -50,3 +52,32 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         translation.deactivate()
         return response
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class FormCharsetMiddleware:
+    """A form body declared in a charset other than UTF-8 gets the 400 page, once.
+
+    Django refuses such a body (BadRequest) each time `request.POST` is read:
+    the CSRF check read it first, then the 400 and 500 handlers (which check
+    CSRF too, to give their pages a token) read it again, and the visitor got
+    Gunicorn's bare 500 with some 700 lines of tracebacks in the log.  Here the
+    form is marked empty before anything reads it, so the 400 handler runs
+    cleanly: the site's 400 page with its headers, and one log line.  API paths
+    keep their own JSON errors: the form is only emptied there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == FORM and request.encoding and request.encoding.lower() != "utf-8":
+            request._mark_post_parse_error()        # request.POST is now empty; the body stays unread
+            if not request.path.startswith("/api/"):
+                # The 400 handler's page, answered here rather than raised: Django logs a raised
+                # BadRequest with its traceback; a 400 answer is one line ("Bad Request: <path>").
+                handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(400)
+                return handler(request, BadRequest("form data that is not UTF-8"))
+        return self.get_response(request)

@@ -80,19 +80,23 @@ def render(tmp_path, template, **values):
 
 SITE_VALUES = dict(LISTEN="80 [::]:80", SERVER_NAME="fastpron.example.org", SOCKET="/run/fastpron/gunicorn.sock",
                    STATIC_ROOT="/var/www/fastpron/static", ERROR_ROOT="/var/www/fastpron",
-                   LOG_DIR="/var/log/fastpron", MAX_BODY="10485760", INCLUDE_DIR="/etc/fastpron/nginx.d")
+                   LOG_DIR="/var/log/fastpron", MAX_BODY="10485760", INCLUDE_DIR="/etc/fastpron/nginx.d",
+                   LOGIN_RATE="6r/m", LOGIN_BURST="5")
 
 
 def test_site_template_renders_every_listen_address(tmp_path):
     run, text = render(tmp_path, DEPLOY / "nginx" / "fastpron.conf", **SITE_VALUES)
     assert run.returncode == 0, run.stderr
-    assert "@" not in re.sub(r"#.*", "", text)
+    assert not re.search(r"@[A-Z][A-Z0-9_]*@", re.sub(r"#.*", "", text))     # (@api_too_large is a named location)
     assert text.count("listen 80 default_server;") == 1 and text.count("listen [::]:80 default_server;") == 1
     assert text.count("listen 80;") == 1 and text.count("listen [::]:80;") == 1
     assert "server unix:/run/fastpron/gunicorn.sock fail_timeout=0;" in text
     assert "client_max_body_size 10485760;" in text
     assert "return 444;" in text and "server_tokens off;" in text
     assert "include /etc/fastpron/nginx.d/*.conf;" in text
+    assert "limit_req_zone $fastpron_login_client zone=fastpron_login:1m rate=6r/m;" in text
+    assert "limit_req zone=fastpron_login burst=5 nodelay;" in text
+    assert """return 413 '{"error": "the request body is larger than 10485760 bytes"}\\n';""" in text
 
 
 def test_render_refuses_a_missing_value(tmp_path):

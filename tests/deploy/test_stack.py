@@ -84,7 +84,9 @@ def test_hashed_static_names_are_cached_for_a_year(stack):
 def test_missing_static_file_is_nginx_404_not_django(stack):
     r = stack.request("GET", "/static/no-such-file.css")
     assert r.status == 404
-    assert "Content-Security-Policy" not in r.headers          # Django would have added it
+    assert "<h1>找不到這個檔案</h1>" in r.text                   # Nginx's page of our own, not Django's 404
+    assert r.header("Content-Security-Policy").startswith("default-src 'none'")   # Django's: default-src 'self'
+    assert r.header("Cache-Control") == "no-store"
 
 
 def test_html_is_gzipped(stack):

@@ -30,6 +30,8 @@ from stack_support import WrkRun, check_flows, error_log, kill_workers, make_sta
 
 WORKERS = 4
 CONNECTIONS = 64
+# The policy of the pages Nginx answers itself (deploy/nginx/fastpron.conf): no script, no framing
+NGINX_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +131,7 @@ def test_gunicorn_stopped_and_started_under_load(stack, tmp_path, figures):
                    pages_verified_before_the_stop=verified_before, pages_verified_after_the_restart=verified_after
                    - verified_before, posted=result["posted"])
     assert down.status == 502 and "台語讀音標註服務暫時無法回應" in down.text
-    assert down.header("Content-Security-Policy") == "default-src 'none'; style-src 'unsafe-inline'"
+    assert down.header("Content-Security-Policy") == NGINX_POLICY
     assert result["s5_custom"] > 0 and result["s5"] == result["s5_custom"], result   # only our own 502 page
     assert result["socket_errors"] == 0 and result["s4"] == 0, result                   # Nginx always answered
     assert verified_after > verified_before, "the flow did not resume after the restart"
@@ -171,4 +173,4 @@ def test_nginx_error_pages_forbid_scripts_too(stack):
         conn.close()
     assert r.status == 413 and "<script" not in body
     policy = r.headers.get("Content-Security-Policy", "")
-    assert policy == "default-src 'none'; style-src 'unsafe-inline'", policy
+    assert policy == NGINX_POLICY, policy

@@ -171,3 +171,15 @@ def test_the_openapi_examples_are_what_the_api_answers(client):
         assert (response.status_code, response.json()) == (400, example["value"]), name
     enum = spec["components"]["schemas"]["System"]["enum"]
     assert enum == client.get("/api/lookup/台").json()["systems"]
+
+
+@pytest.mark.parametrize("body, message", [
+    # json.loads refuses integers of over 4,300 digits with a ValueError: it was an HTML 500
+    ('{"text": "行", "x": ' + "9" * 5000 + "}", "the request body is not valid JSON here: a number of over 4,300 digits"),
+    ('{"text": "行", "picks": {"0": ' + "9" * 5000 + "}}", "the request body is not valid JSON here: a number"),
+])
+def test_annotate_huge_numbers_are_a_json_400(client, body, message):
+    response = post(client, body)
+    assert response.status_code == 400, response.content[:300]
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json()["error"].startswith(message)

@@ -200,6 +200,45 @@ def test_a_pick_by_script_gets_json_back(client, article):
     assert data["romanized"].startswith("Ngó͘ kiâⁿ-lō͘")
 
 
+def pick_fields(page: str) -> list[str]:
+    return re.findall(r'<input type="radio" name="(pick-\d+)" value="0"', page)
+
+
+def test_the_readings_page_shows_a_page_of_words_at_a_time(client, settings):
+    """100,000 × 行 once made one page of 104 MB (21 s of CPU): now READINGS_PER_PAGE words a page."""
+    settings.READINGS_PER_PAGE = 3
+    article = Article.objects.create(text="行" * 8)
+    url = reverse("article_pronunciation:readings", args=[article.id])
+    pages = [client.get(url, {"page": n, "system": "poj"}) for n in (1, 2, 3)]
+    assert [r.status_code for r in pages] == [200, 200, 200]
+    texts = [r.content.decode() for r in pages]
+    assert [pick_fields(t) for t in texts] == [["pick-0", "pick-1", "pick-2"], ["pick-3", "pick-4", "pick-5"],
+                                               ["pick-6", "pick-7"]]
+    assert "第 1 頁，共 3 頁：第 1–3 個詞，共 8 個" in texts[0] and "第 3 頁，共 3 頁：第 7–8 個詞，共 8 個" in texts[2]
+    assert 'rel="next" href="?system=poj&amp;tones=marks&amp;sandhi=none&amp;dialect=usual&amp;layout=right' \
+           '&amp;page=2"' in texts[0]
+    assert 'rel="prev"' not in texts[0] and 'rel="next"' not in texts[2]
+    assert 'rel="prev" href="?system=poj&amp;tones=marks&amp;sandhi=none&amp;dialect=usual&amp;layout=right"' \
+           in texts[1]
+    assert re.search(r'<form class="card readings-form" method="post" action="[^"]*/readings/\?system=poj'
+                     r'&amp;tones=marks&amp;sandhi=none&amp;dialect=usual&amp;layout=right&amp;page=2">', texts[1])
+    # a page number out of range or not a number shows the last or the first page
+    assert pick_fields(client.get(url, {"page": 99}).content.decode()) == ["pick-6", "pick-7"]
+    assert pick_fields(client.get(url, {"page": "x"}).content.decode()) == ["pick-0", "pick-1", "pick-2"]
+    # a pick on the second page is saved, and any word of the article may be picked
+    response = client.post(url + "?page=2", {"pick-4": "1", "pick-7": "2"})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.picks == {"4": 1, "7": 2}
+    third = client.get(url, {"page": 3}).content.decode()
+    assert 'name="pick-7" value="2" checked>' in third
+
+
+def test_a_short_list_of_readings_has_no_page_links(client, article):
+    page = client.get(reverse("article_pronunciation:readings", args=[article.id])).content.decode()
+    assert pick_fields(page) == ["pick-0"] and 'class="pages"' not in page
+
+
 @pytest.mark.parametrize("field, value", [("pick-0", "7"), ("pick-0", "x"), ("pick-1", "1"), ("pick-99", "0")])
 def test_bad_picks_are_refused(client, article, field, value):
     url = reverse("article_pronunciation:readings", args=[article.id])
@@ -303,3 +342,21 @@ def test_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response.headers["Location"] == "/static/webproject/favicon.svg"
     assert client.get("/static/webproject/favicon.svg").status_code == 200
+
+
+def test_the_choices_json_is_json_script_of_the_choices():
+    """choices_json writes the result page's choices piece by piece (100,000 × 行 cost ~60 MB more as
+    dicts): the very text json_script gave, escapes of <, > and & included."""
+    from types import SimpleNamespace
+
+    from django.utils.html import json_script
+
+    from webproject.article_pronunciation.rendering import choices_json, reading_choices
+    tokens = [SimpleNamespace(text=text, reading=reading, alternatives=alternatives, choice=choice, start=start)
+              for start, (text, reading, alternatives, choice) in enumerate([
+                  ("行", "kiânn", ("hîng", "hâng"), 0), ("x", "x", (), 0), ("<b>&", "a", ("</script>", "'\""), 1),
+                  ("行", "hâng", ("kiânn", "hîng"), 2), ("行", "kiânn", ("hîng", "hâng"), 0)])]
+    written, count = choices_json(tokens)
+    assert f'<script id="fp-choices" type="application/json">{written}</script>' == \
+        json_script(reading_choices(tokens), "fp-choices")
+    assert count == 4 and "</script>" not in written

@@ -171,6 +171,17 @@ def test_admin_edit_changes_the_annotation(staff_client):
     ({"key": "台灣", "readings": ""}, "請至少填一種讀音"),
     ({"key": "台 灣", "readings": "tâi-uân"}, "cannot contain white space"),
     ({"key": "台灣", "readings": "tâi-uân", "hidden": "on"}, "隱藏的詞不能有讀音"),
+    # invisible characters in the word (they looked like 台灣 in the admin, and matched no text)
+    ({"key": "台\u200b灣", "readings": "tâi-uân"}, "has an invisible character, U+200B ZERO WIDTH SPACE"),
+    ({"key": "\u2060台灣", "readings": "tâi-uân"}, "has an invisible character, U+2060 WORD JOINER"),
+    ({"key": "台灣\u202e", "readings": "tâi-uân"}, "has an invisible character, U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ({"key": "台\u3164灣", "readings": "tâi-uân"}, "has an invisible character, U+3164 HANGUL FILLER"),
+    ({"key": "台\ufe0f", "readings": "tâi"}, "has an invisible character, U+FE0F VARIATION SELECTOR-16"),
+    ({"key": "台\x07", "readings": "tâi"}, "has an invisible character, U+0007: type it again"),
+    # the same reading twice, or thousands (a 684 KB look-up answer)
+    ({"key": "台灣", "readings": "tâi-uân, tai5-uan5"}, "the reading &#x27;tai5-uan5&#x27; of &#x27;台灣&#x27; is "
+                                                       "given twice (as &#x27;tâi-uân&#x27; before)"),
+    ({"key": "台", "readings": ", ".join(["tâi"] * 5000)}, "&#x27;台&#x27; has 5000 readings; at most 16 are kept"),
 ])
 def test_admin_refuses_bad_entries(staff_client, data, message):
     response = staff_client.post(ADMIN_ADD, {"note": "", **data})

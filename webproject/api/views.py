@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -68,6 +69,9 @@ def _read_json_object(request) -> dict:
                             f"column {err.colno}") from None
     except RecursionError:
         raise ApiError(400, "the request body is not valid JSON here: nested too deeply") from None
+    except ValueError:          # int() in the parser refuses more digits than sys.get_int_max_str_digits()
+        raise ApiError(400, f"the request body is not valid JSON here: a number of over "
+                            f"{sys.get_int_max_str_digits():,} digits") from None
     if not isinstance(data, dict):
         raise ApiError(400, f"the request body must be a JSON object, not {_json_type(data)}")
     return data
@@ -124,7 +128,7 @@ def annotate_view(request):
     except ApiError as err:
         return err.response()
     # The core writes the whole answer as UTF-8 JSON itself (the fields of
-    # token_dict): building a dict per token and encoding it cost several times
+    # Token.asdict()): building a dict per token and encoding it cost several times
     # the annotation, and so did a str to be copied and encoded again here, or
     # the ~90 KB of 1,000 characters' tokens copied again to join them.
     body = shared_annotator().to_json(text, picks=picks, text_key="surface", as_bytes=True,

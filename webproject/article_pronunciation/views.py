@@ -7,21 +7,23 @@ import json
 import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..dictionary.annotator import shared_annotator
 from .forms import ArticleForm, DisplayForm, parse_picks
 from .models import Article
 from .options import OPTION_NAMES, SYSTEM_LABELS
-from .rendering import paragraphs, reading_choices, ruby_text, token_dict
+from .rendering import ambiguous_tokens, choices_json, json_with_tokens, paragraphs, reading_rows, ruby_text
 
 SESSION_KEY = "article_pronunciation.latest"
 DOWNLOADS = {
@@ -43,7 +45,7 @@ def latest_article(request) -> Article | None:
         return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def input_view(request):
     """GET: the form.  POST: validate, save the article, 302 to the result page."""
     if request.method == "POST":
@@ -81,7 +83,7 @@ def _article_from_query(value) -> Article | None:
         return None
 
 
-@require_GET
+@require_safe
 def latest_view(request):
     """The session's latest article; without one, back to the form with a message."""
     article = latest_article(request)
@@ -91,7 +93,7 @@ def latest_view(request):
     return _result_page(request, article, is_latest=True)
 
 
-@require_GET
+@require_safe
 def detail_view(request, article_id):
     """The permalink of an article."""
     return _result_page(request, get_object_or_404(Article, pk=article_id), is_latest=False)
@@ -108,12 +110,13 @@ def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
     annotator = shared_annotator()
     picks = article.core_picks
     html = annotator.to_html(article.text, picks=picks, **annotator_options)
-    tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
+    choices, choice_count = choices_json(annotator.annotate(article.text, picks=picks, **annotator_options))
     query = urlencode({name: display[name] for name in (*OPTION_NAMES, "layout")})
     return {
         "paragraphs": paragraphs(html),
         "romanized": annotator.romanize(article.text, picks=picks, **annotator_options),
-        "choices": reading_choices(tokens),
+        "choices_json": choices,
+        "choice_count": choice_count,
         "query": query,
     }
 
@@ -136,63 +139,63 @@ def _result_page(request, article: Article, is_latest: bool):
         "article_classes": _article_classes(display),
         "permalink": request.build_absolute_uri(article.get_absolute_url()),
         "is_latest": is_latest,
-        "choice_count": len(rendered["choices"]),
         **rendered,
     }
     return render(request, "article_pronunciation/pronunciation.html", context, status=400 if form.errors else 200)
 
 
-def _fragment_payload(request, article: Article) -> dict:
+def _fragment_response(request, article: Article, status: int | None = None) -> HttpResponse:
+    """JSON for the page's scripts: the article's HTML, running text and choices in the
+    options asked for.  The choices, already JSON, are put in as they are."""
     form, display, annotator_options = _display(request, article)
     rendered = _rendered(article, display, annotator_options)
     html = render_to_string("article_pronunciation/_article.html",
                             {"paragraphs": rendered["paragraphs"], "article_classes": _article_classes(display)})
-    return {"html": html, "romanized": rendered["romanized"], "choices": rendered["choices"],
-            "query": rendered["query"], "system_label": str(SYSTEM_LABELS[display["system"]]),
-            "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()}}
+    errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+    head = json.dumps({"html": html, "romanized": rendered["romanized"], "query": rendered["query"],
+                       "system_label": str(SYSTEM_LABELS[display["system"]]), "errors": errors})
+    return HttpResponse(f'{head[:-1]}, "choices": {rendered["choices_json"]}}}', content_type="application/json",
+                        status=status or (400 if errors else 200))
 
 
-@require_GET
+@require_safe
 def render_view(request, article_id):
     """JSON for the page's scripts: the article in other options, without a reload."""
-    article = get_object_or_404(Article, pk=article_id)
-    payload = _fragment_payload(request, article)
-    return JsonResponse(payload, status=400 if payload["errors"] else 200)
+    return _fragment_response(request, get_object_or_404(Article, pk=article_id))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def readings_view(request, article_id):
-    """Pick readings.  GET: every word with several readings, as radio buttons (no script needed).
+    """Pick readings.  GET: the words with several readings, a page at a time, as radio buttons
+    (no script needed); `?page=` chooses the page.
 
     POST: `pick-<start>=<reading number>` fields, saved with the article;
     scripts send one at a time and get the re-rendered article back as JSON.
+    A page shows at most READINGS_PER_PAGE words, so its work and size are
+    bounded by what it shows, however long the article.
     """
     article = get_object_or_404(Article, pk=article_id)
     wants_json = "application/json" in request.headers.get("Accept", "")
     form, display, annotator_options = _display(request, article)
-    annotator = shared_annotator()
-    tokens = annotator.annotate(article.text, picks=article.core_picks, **annotator_options)
-    choices = reading_choices(tokens)
+    tokens = ambiguous_tokens(shared_annotator().annotate(article.text, picks=article.core_picks,
+                                                          **annotator_options))
     errors = []
     if request.method == "POST":
-        picks, errors = parse_picks(request.POST, {int(start): len(c["readings"]) for start, c in choices.items()})
+        picks, errors = parse_picks(request.POST, {token.start: len(token.alternatives) + 1 for token in tokens})
         if not errors:
             article.set_picks(picks)
             article.save(update_fields=["picks", "updated"])
             if wants_json:
-                return JsonResponse(_fragment_payload(request, article))
+                return _fragment_response(request, article, status=200)
             messages.success(request, _("Your readings are saved with the article."))
             return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}")
         if wants_json:
             return JsonResponse({"error": " ".join(str(e) for e in errors)}, status=400)
-    rows = [
-        {"start": int(start), "text": c["text"], "readings": list(enumerate(c["readings"])), "choice": c["choice"],
-         "before": article.text[max(0, int(start) - 12):int(start)],
-         "after": article.text[int(start) + len(c["text"]):int(start) + len(c["text"]) + 12]}
-        for start, c in choices.items()
-    ]
-    context = {"article": article, "rows": rows, "errors": errors, "display": display, "form": form,
-               "query": urlencode(_query(display))}
+    page = Paginator(tokens, settings.READINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode(_query(display))
+    context = {"article": article, "rows": reading_rows(article.text, page.object_list), "page": page,
+               "errors": errors, "display": display, "form": form, "query": query,
+               "page_query": f"{query}&page={page.number}" if page.number > 1 else query}
     return render(request, "article_pronunciation/readings.html", context, status=400 if errors else 200)
 
 
@@ -200,7 +203,7 @@ def _query(display: dict) -> dict:
     return {name: display[name] for name in (*OPTION_NAMES, "layout")}
 
 
-@require_GET
+@require_safe
 def download_view(request, article_id, fmt):
     if fmt not in DOWNLOADS:
         raise Http404(_("Downloads come as text, romanized, html or json."))
@@ -222,15 +225,9 @@ def download_view(request, article_id, fmt):
             "stylesheet": standalone_css(),
         }, request=request)
     else:
-        tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
-        body = json.dumps({
-            "id": str(article.id),
-            "created": article.created.isoformat(),
-            "text": article.text,
-            "options": {name: display[name] for name in OPTION_NAMES},
-            "picks": article.picks,
-            "tokens": [token_dict(token) for token in tokens],
-        }, ensure_ascii=False, indent=1)
+        head = {"id": str(article.id), "created": article.created.isoformat(), "text": article.text,
+                "options": {name: display[name] for name in OPTION_NAMES}, "picks": article.picks}
+        body = json_with_tokens(annotator, head, article.text, picks, annotator_options)
     if fmt != "json" and not body.endswith("\n"):
         body += "\n"
     response = HttpResponse(body, content_type=content_type)

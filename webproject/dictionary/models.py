@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,13 @@ from fastpron.annotator import MAX_KEY_LENGTH, BaseAnnotator
 from . import revision_hint
 
 READING_SEPARATORS = re.compile(r"[,;、，；\n]+")
+MAX_READINGS = 16           # the lexicon has at most 7 for a word; thousands made a 684 KB look-up answer
+# Characters that show as nothing: controls, format characters (zero-width space and joiners,
+# bidi controls, soft hyphen, BOM), surrogates, spaces and separators; and letters or marks that
+# render blank (Hangul fillers, the braille blank, the combining grapheme joiner, variation selectors).
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"}
+INVISIBLE = set("\u115f\u1160\u3164\uffa0\u2800\u034f") | {chr(c) for c in range(0xFE00, 0xFE10)} \
+    | {chr(c) for c in range(0xE0100, 0xE01F0)}
 
 
 class _Checker(BaseAnnotator):
@@ -30,18 +38,40 @@ def split_readings(text: str) -> list[str]:
     return [part.strip() for part in READING_SEPARATORS.split(text or "") if part.strip()]
 
 
+def check_key(key: str) -> None:
+    """Raise ValueError if the word has a character that shows as nothing: such a key looks
+    like another in the admin, and never matches a text typed by hand."""
+    for ch in key:
+        if ch.isspace():
+            continue            # fastpron refuses white space itself, with its own message
+        if ch in INVISIBLE or unicodedata.category(ch) in INVISIBLE_CATEGORIES:
+            name = unicodedata.name(ch, "")
+            raise ValueError(f"the word {key!r} has an invisible character, U+{ord(ch):04X}{' ' + name if name else ''}: "
+                             "type it again without")
+
+
 def check_entry(key: str, readings: list[str]) -> None:
     """Raise ValueError with fastpron's message if the entry is not valid.
 
-    Beyond fastpron's own checks, every syllable must render in every
-    system: add_word takes any letters (xyz), which the renderers refuse.
+    Beyond fastpron's own checks, the word has no invisible character, no
+    reading comes twice (tâi and tai5 are the same), there are at most
+    MAX_READINGS, and every syllable must render in every system: add_word
+    takes any letters (xyz), which the renderers refuse.
     """
+    check_key(key)
+    if len(readings) > MAX_READINGS:
+        raise ValueError(f"{key!r} has {len(readings)} readings; at most {MAX_READINGS} are kept")
     checker = _Checker()
     if not readings:
         checker.remove_word(key)
         return
     checker.add_word(key, *readings)
-    for reading, numbered in zip(readings, checker.user_dictionary[key]):
+    numbered_readings = checker.user_dictionary[key]
+    for k, numbered in enumerate(numbered_readings):
+        if numbered in numbered_readings[:k]:
+            raise ValueError(f"the reading {readings[k]!r} of {key!r} is given twice "
+                             f"(as {readings[numbered_readings.index(numbered)]!r} before)")
+    for reading, numbered in zip(readings, numbered_readings):
         for system in System:
             try:
                 checker.render_reading(numbered, system=system)
@@ -83,6 +113,10 @@ class UserEntry(models.Model):
     def clean(self):
         super().clean()
         self.key = (self.key or "").strip()
+        try:
+            check_key(self.key)
+        except ValueError as err:
+            raise ValidationError({"key": str(err)}) from None
         readings = split_readings(self.readings)
         if self.hidden:
             if readings:

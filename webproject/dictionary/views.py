@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..article_pronunciation.options import SYSTEMS
 from .annotator import shared_annotator
@@ -12,7 +12,7 @@ from .forms import FanqieForm, SearchForm
 from .lookup import fanqie_of_characters, readings_in_every_system
 
 
-@require_GET
+@require_safe
 def search_view(request):
     """Every reading of a character or word in every system; for a longer text, its words."""
     form = SearchForm(request.GET if "q" in request.GET else None)
@@ -34,7 +34,7 @@ def search_view(request):
     return render(request, "dictionary/search.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def fanqie_view(request):
     """反切: the upper character's initial, the lower's final; 清/濁 from the upper, 平上去入 from the lower."""
     form = FanqieForm(request.GET if request.GET else None)
