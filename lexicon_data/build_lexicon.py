@@ -115,8 +115,7 @@ def add_reading(rows: list[Row], reading: str, source: str, weight: int = 0, cou
             if source not in row.sources:
                 row.sources.append(source)
             return
-    # another reading of a phrase is a phrase too
-    rows.append(Row(reading, [source], weight, "phrase" if rows and rows[0].context == "phrase" else "", count))
+    rows.append(Row(reading, [source], weight, "", count))
 
 
 def ranked_rows(keys: dict[str, list[Row]]) -> list[tuple]:
@@ -211,7 +210,9 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
                 if words is not None and all(len(word) == 1 for word, _ in words):
                     # Characters the corpus joins: the dictionaries read them apart, and
                     # their reading weighs as a dictionary's would (就會 tō ē unless
-                    # the corpus says tio̍h ē more than DICTIONARY_PRIOR times).
+                    # the corpus says tio̍h-ē more than DICTIONARY_PRIOR times).  Read
+                    # otherwise, they are a word of the corpus's, written with hyphens
+                    # (認養 jīn-ióng, where the characters alone read jīn iúnn).
                     keys[key] = [Row("-".join(reading for _, reading in words), ["dictionary"], 1, "phrase")]
                 elif words is not None and same_reading("-".join(r for _, r in words), reading):
                     continue     # the dictionaries' words read it so already (美麗 + 的): nothing to add

@@ -80,3 +80,17 @@ def test_a_phrase_is_one_token_written_as_words(annotator):
 ])
 def test_another_register(annotator, text, expected):
     assert annotator.romanize(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Learned from the news corpus's counts (lexicon_data/build_lexicon.py): words the
+    # dictionaries lack, or read otherwise than the corpus does more than five times.
+    ("業者干焦想欲趁錢。", "Gia̍p-tsiá kan-na siūnn-beh thàn-tsînn."),
+    ("伊認養一个囡仔。", "I jīn-ióng tsi̍t-ê gín-á."),
+    # ... but not a news convention on characters the dictionaries read apart:
+    # 就會 stays tō ē (news writes tio̍h-ē), 一本 stays two words.
+    ("明年就會通車。", "Mê-nî tō ē thong-tshia."),
+    ("伊提一本冊。", "I the̍h tsi̍t pún tsheh."),
+])
+def test_learned_from_the_corpus(annotator, text, expected):
+    assert annotator.romanize(text) == expected

@@ -7,6 +7,7 @@ every helper has a time limit.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -51,6 +52,18 @@ def make_stack(base: pathlib.Path, workers: int, database_url: str | None = None
         stack.settings["DATABASE_URL"] = database_url
         stack.env_file.write_text("".join(f'{k}="{v}"\n' for k, v in stack.settings.items()))
     return stack
+
+
+@contextlib.contextmanager
+def running_stack(base: pathlib.Path, workers: int, database_url: str | None = None):
+    """make_stack, started, and stopped when the block ends (the module fixtures' body)."""
+    require_tools()
+    stack = make_stack(base, workers, database_url)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
 
 
 class WrkRun:

@@ -28,7 +28,7 @@ import urllib.parse
 import pytest
 
 from reliability_support import ROOT
-from stack_support import article_texts, error_log, make_stack, require_tools
+from stack_support import article_texts, error_log, running_stack
 
 WORKERS = 4
 POSTERS, PICKERS = 24, 8
@@ -41,13 +41,8 @@ def _database_url() -> str | None:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    require_tools()
-    s = make_stack(tmp_path_factory.mktemp("db"), WORKERS, _database_url())
-    try:
-        s.start()
+    with running_stack(tmp_path_factory.mktemp("db"), WORKERS, _database_url()) as s:
         yield s
-    finally:
-        s.stop()
 
 
 class Visitor:

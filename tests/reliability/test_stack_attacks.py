@@ -22,7 +22,7 @@ import zlib
 import pytest
 
 from reliability_support import ROOT
-from stack_support import error_log, make_stack, require_tools
+from stack_support import error_log, make_stack, require_tools, running_stack
 
 WORKERS = 4
 GUNICORN_INFO = re.compile(r"\[[^]]*\] \[\d+\] \[INFO\] ")
@@ -31,13 +31,8 @@ ENGLISH = {"Cookie": "django_language=en"}
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    require_tools()
-    s = make_stack(tmp_path_factory.mktemp("attacks"), WORKERS)
-    try:
-        s.start()
+    with running_stack(tmp_path_factory.mktemp("attacks"), WORKERS) as s:
         yield s
-    finally:
-        s.stop()
 
 
 class NewLogLines:
@@ -239,13 +234,8 @@ LOGIN_BURST = 5     # deploy/lib.sh: FASTPRON_LOGIN_BURST, then FASTPRON_LOGIN_R
 def login_stack(tmp_path_factory):
     """A stack of its own: its Nginx starts with a full allowance of logins for 127.0.0.1 (the
     other tests' POSTs to /admin/login/ use the first stack's)."""
-    require_tools()
-    s = make_stack(tmp_path_factory.mktemp("logins"), 2)
-    try:
-        s.start()
+    with running_stack(tmp_path_factory.mktemp("logins"), 2) as s:
         yield s
-    finally:
-        s.stop()
 
 
 def test_admin_logins_are_throttled_per_client_address(login_stack, figures):

@@ -26,7 +26,7 @@ import urllib.parse
 
 import pytest
 
-from stack_support import WrkRun, check_flows, error_log, kill_workers, make_stack, raw_get, require_tools
+from stack_support import WrkRun, check_flows, error_log, kill_workers, raw_get, running_stack
 
 WORKERS = 4
 CONNECTIONS = 64
@@ -36,13 +36,8 @@ NGINX_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors '
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    require_tools()
-    s = make_stack(tmp_path_factory.mktemp("load"), WORKERS)
-    try:
-        s.start()
+    with running_stack(tmp_path_factory.mktemp("load"), WORKERS) as s:
         yield s
-    finally:
-        s.stop()
 
 
 def _clean_log(stack) -> None:
