@@ -90,8 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a line that is not UTF-8: strict stops with its file and line number (default); "
                              "replace reads it with U+FFFD and counts it in a summary at the end")
     corpus.add_argument("-q", "--quiet", action="store_true",
-                        help="no progress bar (it is shown only when standard error is a terminal)")
-    corpus.add_argument("--block-size", type=_positive_int, default=BLOCK_SIZE, metavar="BYTES",
+                        help="no progress bar (it is shown only when standard error is a terminal that "
+                             "the output does not go to, after half a second)")
+    corpus.add_argument("--block-size", type=_at_least_one, default=BLOCK_SIZE, metavar="BYTES",
                         help=f"bytes of input per block (default: {BLOCK_SIZE}); a longer line makes a longer block")
     return parser
 
@@ -103,6 +104,13 @@ def _positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, not {value!r}") from None
     if number < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, not {number}")
+    return number
+
+
+def _at_least_one(value: str) -> int:
+    number = _positive_int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {number}")
     return number
 
 
@@ -348,8 +356,8 @@ def run(sources: list[Source], outputs, render: Renderer, args) -> int:
     """Annotate every source, in order, into outputs(index) (an open binary file per source)."""
     jobs = args.jobs or os.cpu_count() or 1
     sizes = [source.size() for source in sources]
-    progress = Progress(None if None in sizes else sum(sizes),
-                        not args.quiet and hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+    progress = Progress(None if None in sizes else sum(sizes), not args.quiet and _is_terminal(sys.stderr) and not (
+        args.output in (None, "-") and args.output_dir is None and _is_terminal(sys.stdout)))
     replaced: list[tuple[str, int]] = []
     pool = ThreadPoolExecutor(jobs) if jobs > 1 else None
     pending: collections.deque = collections.deque()
@@ -417,6 +425,13 @@ def run(sources: list[Source], outputs, render: Renderer, args) -> int:
         print(f"fastpron: {len(replaced)} line{'s' if len(replaced) != 1 else ''} not valid UTF-8, "
               f"read with replacement characters (U+FFFD): {shown}{more}", file=sys.stderr)
     return 0
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 class Output:

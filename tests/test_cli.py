@@ -211,6 +211,7 @@ def test_file_errors_exit_1(tmp_path, args, message):
 @pytest.mark.parametrize("args, message", [
     (["--jobs", "-1"], "expected 0 or more"),
     (["--jobs", "two"], "expected a whole number"),
+    (["--block-size", "0"], "expected 1 or more"),
     (["--errors", "ignore"], "invalid choice: 'ignore'"),
     (["-o", "x", "--output-dir", "y"], "not allowed with argument"),
     (["--output-dir", "y"], "--output-dir needs input FILEs"),
@@ -275,14 +276,15 @@ def test_output_line_count_equals_input_line_count(tmp_path):
         assert result.stdout.count(b"\n") == lines, fmt
 
 
-def run_on_a_terminal(*args, env_extra=None):
-    """Run the command line with standard error on a pseudo-terminal; return (status, stdout, stderr)."""
+def run_on_a_terminal(*args, stdout_too=False):
+    """Run the command line with standard error (and with `stdout_too` standard output) on a
+    pseudo-terminal; return (status, stdout, what the terminal got)."""
     master, slave = pty.openpty()
-    env = dict(os.environ, FASTPRON_PROGRESS_DELAY="0", **(env_extra or {}))
+    env = dict(os.environ, FASTPRON_PROGRESS_DELAY="0")
     process = subprocess.Popen([sys.executable, "-m", "fastpron", *args], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=slave, env=env)
+                               stdout=slave if stdout_too else subprocess.PIPE, stderr=slave, env=env)
     os.close(slave)
-    stdout = process.stdout.read()
+    stdout = b"" if stdout_too else process.stdout.read()
     chunks = []
     while True:
         try:
@@ -309,6 +311,9 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert stderr.endswith("\n")
     status, stdout, stderr = run_on_a_terminal("--quiet", str(source), "-o", str(tmp_path / "out"))
     assert status == 0 and stderr == ""
+    status, _, terminal = run_on_a_terminal(str(source), stdout_too=True)      # the output on the same terminal
+    assert status == 0 and "fastpron:" not in terminal and "kB" not in terminal
+    assert terminal.count("Sian-sinn kóng, ha̍k-sing tiām-tiām thiann.") == 20000
     result = subprocess.run([sys.executable, "-m", "fastpron", str(source), "-o", str(tmp_path / "out")],
                             capture_output=True, env=dict(os.environ, FASTPRON_PROGRESS_DELAY="0"), timeout=60)
     assert result.returncode == 0 and result.stderr == b""
