@@ -128,7 +128,7 @@ def targets(r: Results) -> list[tuple[str, str, str, str]]:
 
     cli = r.rate("cli", "fastpron CLI, 1 job (child process)")
     library = [rate for rate in (r.rate("cli", "fastpron romanize, library in process (one call)"),
-                                 r.rate("cli", "fastpron romanize, library in process (1 MB pieces)")) if rate]
+                                 r.rate("cli", "fastpron romanize, library in process (256 KB pieces)")) if rate]
     add("CLI ÷ library romanize (bytes/s in CPU time, ~50 MB file of short lines; the faster library case)",
         ratio(cli, max(library, default=None)), ".2f", "≥ 0.5", lambda v: v >= 0.5)
     value = ratio(r.rate("cli jobs", "fastpron CLI, 2 jobs"), r.rate("cli jobs", "fastpron CLI, 1 job"))

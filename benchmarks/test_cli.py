@@ -1,19 +1,19 @@
 """The command line on a corpus: a ~50 MB file of short lines (groups ``cli`` and ``cli jobs``).
 
 * ``cli``, timed in CPU time (as the other one-thread figures): fastpron's
-  ``romanize`` in process on the same text, as one call and in ~1 MB pieces
+  ``romanize`` in process on the same text, as one call and in 256 KB pieces
   (the faster of the two is the yardstick), and ``fastpron FILE -o OUT`` in a
   child process, its CPU time from ``getrusage(RUSAGE_CHILDREN)``: start-up,
   reading, decoding, romanising, encoding and writing, all of it.
 * ``cli jobs``, timed in wall time, as a speed-up must be: ``fastpron --jobs 1``
   and ``--jobs 2`` on the same file, and the GIL-free yardstick of the thread
-  benchmark, ``zlib.compress`` of the file's ~1 MB pieces in 1 and 2 threads,
+  benchmark, ``zlib.compress`` of the file's 256 KB pieces in 1 and 2 threads,
   which says whether the shared machine had a second core to give.
 
 Each child's output is checked once: as many lines as the input.  One more,
 untimed run records the command line's peak resident memory (``ru_maxrss``,
 read by a small parent interpreter): the command line
-holds at most 2 × jobs + 1 blocks of about 1 MB, whatever the file's size.
+holds at most 2 × jobs + 1 blocks (256 KB for text), whatever the file's size.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import pytest
 import corpus
 
 ROUNDS = 3
-PIECE = 1 << 20
+PIECE = 256 << 10                # the command line's block for text
 
 
 def children_cpu() -> float:
@@ -81,7 +81,7 @@ def _check_lines(out, text: str) -> None:
 
 
 LIBRARY_CASES = {"one call": "fastpron romanize, library in process (one call)",
-                 "pieces": "fastpron romanize, library in process (1 MB pieces)"}
+                 "pieces": "fastpron romanize, library in process (256 KB pieces)"}
 
 
 @pytest.mark.benchmark(group="cli", timer=time.process_time)

@@ -109,7 +109,7 @@ class BaseAnnotator:
         """`romanize` of each text, in order: the same results as one call per text,
         at the speed of one call per block (a corpus, a DataFrame column, a batch).
 
-        The texts are joined with newlines into blocks of about a megabyte and
+        The texts are joined with newlines into blocks of about 64,000 characters and
         each block is romanised in one call, then split at the newlines: a newline
         is a hard boundary for the core (no word, tone group or sentence crosses
         it).  A block whose texts hold newlines of their own is done text by text.
@@ -352,7 +352,7 @@ def join_rendered(parts: list[str], separator: str) -> str:
     return "".join(out)
 
 
-BATCH_CHARACTERS = 1 << 20     # romanize_many: characters per block
+BATCH_CHARACTERS = 1 << 16     # romanize_many: characters per block (64K: larger blocks were slower)
 BATCH_TEXTS = 1 << 16
 
 
