@@ -336,10 +336,12 @@ class Progress:
         self.drawn, self.shown = now, True
 
     def close(self) -> None:
+        """The last figures and a line end, once, if the bar was ever drawn."""
         if self.shown:
             self.draw(time.monotonic())
             sys.stderr.write("\n")
             sys.stderr.flush()
+        self.enabled = self.shown = False
 
 
 def _size(n: float) -> str:
@@ -396,7 +398,7 @@ def run(sources: list[Source], outputs, render: Renderer, args) -> int:
         if result.error is not None:
             line, column, byte = result.error
             where = "input line" if sources[index].path is None else f"{sources[index].name}: input line"
-            print(f"\n" if progress.shown else "", end="", file=sys.stderr)
+            progress.close()
             print(f"fastpron: {where} {first_line + line} is not valid UTF-8 (byte {column}: {byte!r}); "
                   f"convert it with e.g. `iconv -f BIG5 -t UTF-8`, or pass --errors replace to read it "
                   f"with replacement characters", file=sys.stderr)
@@ -421,9 +423,12 @@ def run(sources: list[Source], outputs, render: Renderer, args) -> int:
                 return status
         if current["out"] is not None:
             current["out"].close_source()
+            current["out"] = None
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if current["out"] is not None and not current["out"].keep_open:
+            current["out"].stream.close()           # a stopped run's file of --output-dir
         progress.close()
     if replaced:
         shown = ", ".join(f"{name}:{number}" if name else f"line {number}" for name, number in replaced[:SHOWN_BAD_LINES])
