@@ -112,7 +112,7 @@ class BaseAnnotator:
         The texts are joined with newlines into blocks of about 64,000 characters and
         each block is romanised in one call, then split at the newlines: a newline
         is a hard boundary for the core (no word, tone group or sentence crosses
-        it).  A block whose texts hold newlines of their own is done text by text.
+        it), so a text with newlines of its own is romanised as its lines, too.
         """
         chosen = self._options(options)
         out: list[str] = []
@@ -145,15 +145,22 @@ class BaseAnnotator:
             for text in batch:
                 _check_text(text)
             raise
-        if block.count("\n") == len(batch) - 1:
-            if chosen.romanized is Romanized.CONVERT:
-                from .romanized import convert_with_offsets
-                block = convert_with_offsets(block, chosen).text
-            result = self._romanize(block, chosen, None).split("\n")
-            if len(result) == len(batch):
-                return result
-        # Texts with newlines of their own: one call each.
-        return [self._romanize_one(text, chosen) for text in batch]
+        if chosen.romanized is Romanized.CONVERT:
+            from .romanized import convert_with_offsets
+            block = convert_with_offsets(block, chosen).text
+        lines = self._romanize(block, chosen, None).split("\n")
+        if len(lines) == len(batch):
+            return lines
+        # Texts with newlines of their own: a newline is a boundary all the same, so
+        # each text's output is its lines' outputs, joined again.
+        counts = [text.count("\n") for text in batch]
+        if sum(counts) + len(batch) != len(lines):          # never expected; one call each then
+            return [self._romanize_one(text, chosen) for text in batch]
+        out, k = [], 0
+        for count in counts:
+            out.append("\n".join(lines[k:k + count + 1]))
+            k += count + 1
+        return out
 
     def _romanize_one(self, text: str, chosen: Options) -> str:
         if chosen.romanized is Romanized.CONVERT:

@@ -129,8 +129,11 @@ def test_one_block_call_keeps_newlines_one_for_one(native):
 
 
 def test_texts_with_their_own_newlines_and_bad_items(native):
-    texts = ["台灣\n先生。", "行路", "a\n\nb", ""]
+    texts = ["台灣\n先生。", "行路", "a\n\nb", "", "\n", "銀\n行", "\n\n坐咧\n"]
     assert native.romanize_many(texts) == [native.romanize(t) for t in texts]
+    documents = ["\n".join(sample_lines()[k:k + 7]) for k in range(0, len(sample_lines()), 7)]
+    for options in OPTION_SETS:
+        assert native.romanize_many(documents, **options) == [native.romanize(d, **options) for d in documents]
     assert native.romanize_many(iter(texts)) == [native.romanize(t) for t in texts]     # any iterable
     assert native.romanize_many([]) == []
     with pytest.raises(TypeError, match="expects text as str, not bytes"):
