@@ -130,6 +130,31 @@ def test_blocks_and_jobs_write_what_one_call_per_line_wrote(tmp_path, fmt, args,
         assert out.read_text(encoding="utf-8") == expected, extra
 
 
+def test_jsonl_and_tsv_in_blocks_and_jobs_are_the_library_per_line(tmp_path):
+    import fastpron
+    annotator = fastpron.Annotator(system="poj", sandhi="auto")
+    lines = corpus_lines() * 2
+    source = tmp_path / "in.txt"
+    source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    escape = {"\\": "\\\\", "\t": "\\t", "\r": "\\r"}
+    jsonl = "".join(json.dumps({"text": line, "reading": annotator.romanize(line, capitalize=False),
+                                "tokens": json.loads(annotator.to_json(line))}, ensure_ascii=False) + "\n"
+                    for line in lines)
+    tsv = "".join("\t".join("".join(escape.get(c, c) for c in field) for field in (
+        line, annotator.romanize(line, capitalize=False),
+        " ".join(w for t in annotator.annotate(line) for w in (t.text.split() if t.kind == "other" else [t.text]))))
+        + "\n" for line in lines)
+    for extra in ([], ["--block-size", "5", "--jobs", "2"], ["--block-size", "200", "--jobs", "3"]):
+        out = tmp_path / "out"
+        assert cli_main(["-f", "jsonl", "-s", "poj", "--sandhi", "auto", "--no-capitalize", *extra, str(source),
+                         "-o", str(out)]) == 0
+        assert [json.loads(row) for row in out.read_bytes().decode().split("\n")[:-1]] == \
+            [json.loads(row) for row in jsonl.split("\n")[:-1]], extra
+        assert cli_main(["-f", "tsv", "-s", "poj", "--sandhi", "auto", "--no-capitalize", *extra, str(source),
+                         "-o", str(out)]) == 0
+        assert out.read_bytes().decode() == tsv, extra
+
+
 def test_crlf_and_a_last_line_without_newline(tmp_path):
     source = tmp_path / "in.txt"
     source.write_bytes("台灣\r\n先生\r\r\n\r\n行路".encode())
