@@ -9,10 +9,10 @@ output line per input line.
     fastpron --lookup 行
 
 Input is read in blocks of whole lines (256 KB for text, 16 KB for the larger
-formats); each block is
-annotated with one call (text), or with one call per line whose per-call work
-is done once per block (the other formats), and written in input order, with
-``--jobs N`` by N threads (the core releases the GIL).  See docs/corpus.md.
+formats); each block is annotated with one call (text), or with one call per
+line whose per-call work is done once per block (the other formats), and
+written in input order, with ``--jobs N`` by N threads (the core releases the
+GIL).  See docs/corpus.md.
 """
 
 from __future__ import annotations
