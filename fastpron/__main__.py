@@ -448,16 +448,21 @@ def _is_terminal(stream) -> bool:
 class Output:
     """Where one source's output goes: a file of --output-dir, or the shared output."""
 
-    def __init__(self, stream, path: str | None = None, encoding: str = "utf-8", keep_open: bool = False):
+    def __init__(self, stream, path: str | None = None, encoding: str | None = "utf-8", keep_open: bool = False):
+        # encoding None: a text stream (sys.stdout replaced by a StringIO, say), written str
         self.stream, self.path, self.keep_open = stream, path, keep_open
-        self.transcode = encoding.replace("_", "-").lower() not in ("utf-8", "utf8")
+        self.text = encoding is None
+        self.transcode = not self.text and encoding.replace("_", "-").lower() not in ("utf-8", "utf8")
         self.encoding = encoding
         self.interactive = keep_open and not path
 
     def write(self, data: bytes) -> None:
-        if self.transcode:
-            data = data.decode("utf-8").encode(self.encoding)
-        self.stream.write(data)
+        if self.text:
+            self.stream.write(data.decode("utf-8"))
+        elif self.transcode:
+            self.stream.write(data.decode("utf-8").encode(self.encoding))
+        else:
+            self.stream.write(data)
         if self.interactive:
             self.stream.flush()
 
@@ -527,9 +532,12 @@ def _outputs(sources: list[Source], args):
                 raise InputError(f"{source.path} would be overwritten by the output; choose another -o")
         shared = Output(open(args.output, "wb"), args.output, keep_open=True)
     else:
-        stdout = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
-        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-        shared = Output(stdout, None, encoding, keep_open=True)
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.flush()                      # what was printed before goes first
+            shared = Output(sys.stdout.buffer, None, getattr(sys.stdout, "encoding", None) or "utf-8",
+                            keep_open=True)
+        else:
+            shared = Output(sys.stdout, None, None, keep_open=True)
     return (lambda index: shared), shared
 
 
