@@ -9,6 +9,8 @@
   peers; everything measured on it is measured on exactly the same slice.
 * ``chunks(text, n)``: ``text`` cut into ``n`` pieces at line ends, the work
   units of the thread benchmark.
+* ``short_lines()``: the sentences of ``text()`` one to a line, repeated to
+  about 50 MB: the command line's corpus (a file of short lines).
 
 The gold file is used as input text only (its readings are never read here).
 When it is absent, ``GoldMissing`` says so and the benchmarks skip.
@@ -27,6 +29,7 @@ GOLD = pathlib.Path(os.environ.get("FASTPRON_BENCH_GOLD", ROOT.parent / "shared"
 
 SENTENCES_PER_PARAGRAPH = 5
 LARGE_BYTES = 20_000_000
+SHORT_LINES_BYTES = 50_000_000
 SLICE_BYTES = 32_000
 
 
@@ -69,6 +72,14 @@ def slice_() -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=None)
+def short_lines() -> str:
+    """Every sentence of the gold file on a line of its own (about 40 bytes a line),
+    repeated to at least SHORT_LINES_BYTES of UTF-8 (about 50 MB)."""
+    base = "".join(sentence + "\n" for sentence in _sentences() if sentence)
+    return base * -(-SHORT_LINES_BYTES // nbytes(base))
+
+
 def chunks(whole: str, n: int) -> list[str]:
     """``whole`` cut into ``n`` pieces of about equal length, each ending at a line end."""
     pieces, start = [], 0
@@ -86,6 +97,6 @@ def nbytes(s: str) -> int:
 
 
 if __name__ == "__main__":
-    for name, fn in (("text", text), ("slice", slice_), ("large", large)):
+    for name, fn in (("text", text), ("slice", slice_), ("large", large), ("short lines", short_lines)):
         t = fn()
-        print(f"{name:<6} {len(t):>10,} characters {nbytes(t):>12,} bytes {t.count(chr(10)):>8,} lines")
+        print(f"{name:<11} {len(t):>10,} characters {nbytes(t):>12,} bytes {t.count(chr(10)):>8,} lines")

@@ -126,6 +126,30 @@ def targets(r: Results) -> list[tuple[str, str, str, str]]:
     else:
         add(figure, value, ".2f", "≥ 1.7", lambda v: v >= 1.7)
 
+    cli = r.rate("cli", "fastpron CLI, 1 job (child process)")
+    library = [rate for rate in (r.rate("cli", "fastpron romanize, library in process (one call)"),
+                                 r.rate("cli", "fastpron romanize, library in process (256 KB pieces)")) if rate]
+    add("CLI ÷ library romanize (bytes/s in CPU time, ~50 MB file of short lines; the faster library case)",
+        ratio(cli, max(library, default=None)), ".2f", "≥ 0.5", lambda v: v >= 0.5)
+    value = ratio(r.rate("cli jobs", "fastpron CLI, 2 jobs"), r.rate("cli jobs", "fastpron CLI, 1 job"))
+    offered = ratio(r.rate("cli jobs", "zlib.compress (yardstick), 2 threads"),
+                    r.rate("cli jobs", "zlib.compress (yardstick), 1 thread"))
+    figure = "CLI `--jobs 2` ÷ `--jobs 1` (bytes/s in wall time, ~50 MB file)"
+    if value is not None and offered is not None:
+        judged = verdict(value >= 1.7) if value >= 1.7 or offered >= 1.7 else "inconclusive: no free second core"
+        rows.append((figure, f"{value:.2f} (zlib, GIL-free: {offered:.2f})", "≥ 1.7", judged))
+    else:
+        add(figure, value, ".2f", "≥ 1.7", lambda v: v >= 1.7)
+    peaks = [(label, (r.get(group, label) or {}).get("extra_info", {}).get("max_rss_mib"))
+             for group, label in (("cli", "fastpron CLI, 1 job (child process)"), ("cli jobs", "fastpron CLI, 2 jobs"))]
+    if all(peak is not None for _, peak in peaks):
+        rows.append(("CLI peak resident memory, whole process (~50 MB file; 1 job, 2 jobs)",
+                     f"{peaks[0][1]:.0f} MiB, {peaks[1][1]:.0f} MiB", "≤ 150 MiB (flat: blocks, not the file)",
+                     verdict(max(peak for _, peak in peaks) <= 150)))
+    else:
+        rows.append(("CLI peak resident memory, whole process (~50 MB file; 1 job, 2 jobs)", "not measured",
+                     "≤ 150 MiB (flat: blocks, not the file)", "—"))
+
     api, trivial = r.web("annotate API"), r.web("trivial view")
     if api and trivial:
         errors = api["errors"] + trivial["errors"]
@@ -159,7 +183,8 @@ def table(header: tuple[str, ...], rows: list[tuple], align: str | None = None) 
 def throughput_rows(r: Results) -> list[tuple]:
     rows = []
     for group, what in (("text", "~200 KB text"), ("slice", "32 KB slice"), ("large", "~20 MB input"),
-                        ("threads", "~20 MB input, 40 pieces")):
+                        ("threads", "~20 MB input, 40 pieces"), ("cli", "~50 MB file of short lines"),
+                        ("cli jobs", "~50 MB file of short lines, wall time")):
         benches = sorted(r.group(group), key=lambda b: -b["extra_info"]["bytes"] / b["stats"]["min"])
         for bench in benches:
             info, stats = bench["extra_info"], bench["stats"]
@@ -223,7 +248,7 @@ def render(data: dict) -> str:
     out.append(table(("figure", "measured", "target", "met"), targets(r), "lrrr"))
     out.append("")
     out.append("Throughput, UTF-8 input bytes per second (MB = 10⁶ bytes; one thread: per CPU second of the "
-               "process; threads: per wall-clock second):")
+               "process, or of the child process for the CLI; threads and jobs: per wall-clock second):")
     out.append("")
     out.append(table(("input", "what", "MB/s (best round)", "MB/s (median)", "best round, ms", "rounds"),
                      throughput_rows(r), "llrrrr"))

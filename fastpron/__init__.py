@@ -10,7 +10,10 @@ One obvious function per output: `annotate` (tokens), `romanize` (text),
 `to_html` (ruby markup).  Options are keywords, enum members or their names:
 system=System.TL, tones=ToneStyle.MARKS, sandhi=Sandhi.NONE,
 dialect=Dialect.SOUTH.  An `Annotator` holds options and a user dictionary;
-the module-level functions share a default one.
+the module-level functions share a default one.  For many texts at once,
+`Annotator.romanize_many` (and `to_html_many`, `to_json_many`,
+`annotate_many`); for corpora and engines such as Dask, `fastpron.corpus`
+and docs/corpus.md.
 """
 
 from __future__ import annotations

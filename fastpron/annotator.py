@@ -103,6 +103,76 @@ class BaseAnnotator:
                  for k in range(len(syllables))]
         return join_rendered(parts, syllable_separator(chosen.system))
 
+    # -- many texts at once ---------------------------------------------------
+
+    def romanize_many(self, texts: Iterable[str], **options) -> list[str]:
+        """`romanize` of each text, in order: the same results as one call per text,
+        at the speed of one call per block (a corpus, a DataFrame column, a batch).
+
+        The texts are joined with newlines into blocks of about 64,000 characters and
+        each block is romanised in one call, then split at the newlines: a newline
+        is a hard boundary for the core (no word, tone group or sentence crosses
+        it), so a text with newlines of its own is romanised as its lines, too.
+        """
+        chosen = self._options(options)
+        out: list[str] = []
+        for batch in _batches(texts):
+            out.extend(self._romanize_batch(batch, chosen))
+        return out
+
+    def to_html_many(self, texts: Iterable[str], **options) -> list[str]:
+        """`to_html` of each text, in order (``data-start`` offsets are into each text)."""
+        chosen = self._options(options)
+        if chosen.romanized is Romanized.CONVERT:
+            return [self.to_html(text, **options) for text in texts]
+        return self._many("html", texts, chosen)
+
+    def to_json_many(self, texts: Iterable[str], *, text_key: str = "text", as_bytes: bool = False,
+                     **options) -> list:
+        """`to_json` of each text, in order (token offsets are into each text)."""
+        self.to_json("", text_key=text_key, as_bytes=as_bytes, **options)     # checks the arguments
+        return self._many("json", texts, self._token_options(options, "to_json_many"),
+                          text_key.encode("ascii"), bool(as_bytes), b"", b"")
+
+    def annotate_many(self, texts: Iterable[str], **options) -> list[list]:
+        """`annotate` of each text, in order: a list of token lists."""
+        return self._many("annotate", texts, self._token_options(options, "annotate_many"))
+
+    def _romanize_batch(self, batch: list[str], chosen: Options) -> list[str]:
+        try:
+            block = "\n".join(batch)
+        except TypeError:
+            for text in batch:
+                _check_text(text)
+            raise
+        if chosen.romanized is Romanized.CONVERT:
+            from .romanized import convert_with_offsets
+            block = convert_with_offsets(block, chosen).text
+        lines = self._romanize(block, chosen, None).split("\n")
+        if len(lines) == len(batch):
+            return lines
+        # Texts with newlines of their own: a newline is a boundary all the same, so
+        # each text's output is its lines' outputs, joined again.
+        counts = [text.count("\n") for text in batch]
+        if sum(counts) + len(batch) != len(lines):          # never expected; one call each then
+            return [self._romanize_one(text, chosen) for text in batch]
+        out, k = [], 0
+        for count in counts:
+            out.append("\n".join(lines[k:k + count + 1]))
+            k += count + 1
+        return out
+
+    def _romanize_one(self, text: str, chosen: Options) -> str:
+        if chosen.romanized is Romanized.CONVERT:
+            from .romanized import convert_with_offsets
+            text = convert_with_offsets(text, chosen).text
+        return self._romanize(text, chosen, None)
+
+    def _many(self, what: str, texts: Iterable[str], chosen: Options, *extra) -> list:
+        """One output per text; subclasses may resolve the per-call work once per batch."""
+        method = {"html": self._to_html, "json": self._to_json, "annotate": self._annotate}[what]
+        return [method(_check_text(text), chosen, None, *extra) for text in _check_texts(texts)]
+
     # -- user dictionary ------------------------------------------------------
 
     def add_word(self, key: str, *readings: str) -> None:
@@ -255,6 +325,13 @@ class Annotator(BaseAnnotator):
         return self._call(self._core.to_json, text, options, picks, False, text_key.encode("ascii"), as_bytes,
                           prefix, suffix)
 
+    def _many(self, what, texts, chosen, *extra):
+        # The table, flags and overlay once for the batch, then one core call per text.
+        overlay = self._core.overlay_lexicon
+        table, flags = self._table(chosen, overlay), self._flags(chosen, False)
+        method = {"html": self._core.to_html, "json": self._core.to_json, "annotate": self._core.annotate}[what]
+        return [method(_check_text(text), table, flags, None, overlay, *extra) for text in _check_texts(texts)]
+
     def _lookup_base(self, key):
         return self._core.lookup(key)
 
@@ -280,6 +357,31 @@ def join_rendered(parts: list[str], separator: str) -> str:
             out.append(separator)
         out.append(part)
     return "".join(out)
+
+
+BATCH_CHARACTERS = 1 << 16     # romanize_many: characters per block (64K: larger blocks were slower)
+BATCH_TEXTS = 1 << 16
+
+
+def _check_texts(texts):
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise TypeError(f"expected an iterable of str (a list, a column...), not one {type(texts).__name__}")
+    return texts
+
+
+def _batches(texts: Iterable[str]):
+    """Lists of texts of about BATCH_CHARACTERS in all."""
+    _check_texts(texts)
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text) if isinstance(text, str) else 0
+        if size >= BATCH_CHARACTERS or len(batch) >= BATCH_TEXTS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _check_text(text) -> str:
