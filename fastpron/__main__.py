@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="south/north (漳/泉) alternants: usual (default, as the lexicon writes each word), "
                              "south or north")
     parser.add_argument("--keep-punctuation", action="store_true",
-                        help="text format: keep CJK punctuation instead of writing , . “ ”")
+                        help="text format: keep CJK punctuation instead of writing , . “ ” (方音符號 and 十五音 keep it anyway)")
     parser.add_argument("--no-capitalize", action="store_true",
                         help="text format: no capital letter at the start of sentences")
     parser.add_argument("--convert-romanized", action="store_true",
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     romanize_options = dict(capitalize=not args.no_capitalize,
-                            punctuation="keep" if args.keep_punctuation else "latin")
+                            punctuation="keep" if args.keep_punctuation else None)
     converting = dict(romanized="convert") if args.convert_romanized else {}
     stdin = None
     if not args.text:
