@@ -114,7 +114,7 @@ def test_lookup_gives_every_reading_in_every_system(client):
     assert response.status_code == 200
     data = response.json()
     assert data["key"] == "台灣" and data["user_dictionary"] is False
-    assert data["readings"] == [{"numbered": "Tai5-uan5", "systems": {
+    assert data["readings"] == [{"numbered": "Tai5-uan5", "gloss": "台灣", "systems": {
         "tl": "Tâi-uân", "poj": "Tâi-oân", "tlpa": "Tai5-uan5", "bp": "Dái-wán", "tps": "ㄉㄞˊ ㄨㄢˊ",
         "ipa": "tai˨˦ uan˨˦", "sni": "皆五地 觀五英", "tongiong": "Dăi-uăn"}}]
 

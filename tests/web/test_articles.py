@@ -158,7 +158,8 @@ def test_render_endpoint_returns_json_for_the_live_switch(client, article):
     data = response.json()
     assert "<rt>Tâi</rt><rp>)</rp></ruby><ruby>灣<rp>(</rp><rt>oân</rt>" in data["html"]
     assert data["romanized"] == "Góa kiâⁿ-lō͘ khì gîn-hâng.\n\nTâi-oân"
-    assert data["choices"]["0"] == {"text": "我", "readings": ["góa", "ngó͘"], "choice": 0}
+    assert data["choices"]["0"] == {"text": "我", "readings": ["góa", "ngó͘"], "choice": 0,
+                                    "numbered": ["gua2", "ngoo2"], "glosses": ["我", ""]}
     assert "system=poj" in data["query"]
 
 
@@ -196,7 +197,8 @@ def test_a_pick_by_script_gets_json_back(client, article):
     response = client.post(url + "?system=poj", {"pick-0": "1"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     data = response.json()
-    assert data["choices"]["0"] == {"text": "我", "readings": ["góa", "ngó͘"], "choice": 1}
+    assert data["choices"]["0"] == {"text": "我", "readings": ["góa", "ngó͘"], "choice": 1,
+                                    "numbered": ["gua2", "ngoo2"], "glosses": ["我", ""]}
     assert data["romanized"].startswith("Ngó͘ kiâⁿ-lō͘")
 
 

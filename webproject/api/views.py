@@ -15,7 +15,7 @@ from fastpron.annotator import MAX_KEY_LENGTH
 from ..article_pronunciation.options import DEFAULTS, DIALECTS, OPTION_NAMES, SANDHI, SYSTEMS, TONES
 from ..article_pronunciation.options import annotator_options
 from ..dictionary.annotator import shared_annotator
-from ..dictionary.lookup import readings_in_every_system
+from ..dictionary.lookup import is_romanized, readings_in_every_system, words_read_as
 
 CODES = {name: [code for code, _ in choices]       # each option's valid values
          for name, choices in {"system": SYSTEMS, "tones": TONES, "sandhi": SANDHI, "dialect": DIALECTS}.items()}
@@ -149,6 +149,12 @@ def lookup_view(request, key):
         return ApiError(400, f"look up one character or word: 1 to {MAX_KEY_LENGTH} characters, no spaces").response()
     annotator = shared_annotator()
     readings = readings_in_every_system(annotator, key)
+    if not readings and is_romanized(key):
+        # Romanisation (Tâi-lô or POJ, tones or none): the words read so.
+        words = words_read_as(annotator, key.replace("-", " ").strip())
+        if words:
+            return _json_response({"key": key, "user_dictionary": False, "systems": [code for code, _ in SYSTEMS],
+                                   "readings": [], "romanized": True, "words": words})
     if not readings:
         return ApiError(404, f"{key} is not in the dictionary").response()
     return _json_response({"key": key, "user_dictionary": key in annotator.user_dictionary,

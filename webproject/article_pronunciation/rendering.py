@@ -12,18 +12,47 @@ import re
 
 from django.utils.safestring import SafeString, mark_safe
 
+from fastpron import glossary
+
 BLANK_LINES = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)*\n")
 TAG = re.compile(r"<[^>]*>")
 
 
-def paragraphs(annotated_html: str) -> list[SafeString]:
+# A word (or unknown character) of fastpron's HTML with the CJK punctuation
+# that opens before it or closes after it.
+OPENING = "「『（《〈【〔(“‘"
+CLOSING = "、。，．！？：；」』）》〉】〕,.!?:;)”’…"
+WORD_WITH_PUNCTUATION = re.compile(
+    rf'([{OPENING}]*)(<span class="fp-(?:word|char)" data-start="\d+">(?:(?!</span>).)*</span>'
+    rf'|<span class="fp-unknown">[^<]*</span>)([{CLOSING}]*)', re.S)
+
+
+def paragraphs(annotated_html: str, keep_punctuation_with_words: bool = False) -> list[SafeString]:
     """fastpron's HTML (newlines kept as \\n) split into paragraphs at blank lines.
 
     Single line breaks stay inside a paragraph; the page shows them with
     `white-space: pre-wrap`.  The pieces are fastpron's escaped output, so
-    they are marked safe.
+    they are marked safe.  With `keep_punctuation_with_words`, punctuation
+    is tied to the word beside it (see `tie_punctuation`).
     """
+    if keep_punctuation_with_words:
+        annotated_html = tie_punctuation(annotated_html)
     return [mark_safe(part.strip("\n")) for part in BLANK_LINES.split(annotated_html) if part.strip("\n")]
+
+
+def tie_punctuation(annotated_html: str) -> str:
+    """Wrap each word and the punctuation around it in `<span class="fp-nb">`.
+
+    In the vertical 方音符號 layout every character is a box, and a browser
+    may break a line between a box and the 。 or ， after it; the page keeps
+    an .fp-nb together (white-space: nowrap), so no line starts with closing
+    punctuation and none ends with an opening one.
+    """
+    def wrap(match):
+        if not match.group(1) and not match.group(3):
+            return match.group(0)
+        return f'<span class="fp-nb">{match.group(0)}</span>'
+    return WORD_WITH_PUNCTUATION.sub(wrap, annotated_html)
 
 
 def ruby_text(annotated_html: str) -> str:
@@ -35,18 +64,29 @@ def ruby_text(annotated_html: str) -> str:
     return html.unescape(TAG.sub("", annotated_html))
 
 
-def reading_choices(tokens) -> dict[str, dict]:
+def reading_choices(tokens, annotator=None) -> dict[str, dict]:
     """The tokens that have several readings: start -> text, readings in lexicon order, choice.
 
     fastpron gives each token the reading in use (`choice`, its number in
     lexicon order) and the others (`alternatives`); a pick is that number.
+    With `annotator`, each also gets `numbered` (the readings in numbered
+    Tâi-lô) and `glosses` (their Mandarin glosses, "" where none is known).
     """
     choices = {}
+    looked_up = {}
     for token in tokens:
         if token.alternatives:
             readings = list(token.alternatives)
             readings.insert(token.choice, token.reading)
-            choices[str(token.start)] = {"text": token.text, "readings": readings, "choice": token.choice}
+            choice = {"text": token.text, "readings": readings, "choice": token.choice}
+            if annotator is not None:
+                if token.text not in looked_up:
+                    numbered = annotator.lookup(token.text)
+                    looked_up[token.text] = (numbered, glossary.glosses(token.text, numbered))
+                numbered, glosses = looked_up[token.text]
+                if len(numbered) == len(readings):
+                    choice["numbered"], choice["glosses"] = numbered, glosses
+            choices[str(token.start)] = choice
     return choices
 
 

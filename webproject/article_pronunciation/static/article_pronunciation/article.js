@@ -119,9 +119,22 @@
       button.type = "button";
       button.setAttribute("aria-pressed", number === choice.choice ? "true" : "false");
       button.setAttribute("data-number", String(number));
+      var label = document.createElement("span");
+      label.className = "picker__reading";
       var text = document.createElement("span");
+      text.className = "picker__romanized";
+      text.lang = "nan-Latn-TW";
       text.textContent = reading;
-      button.appendChild(text);
+      label.appendChild(text);
+      var gloss = choice.glosses && choice.glosses[number];
+      if (gloss) {
+        var meaning = document.createElement("span");
+        meaning.className = "picker__gloss";
+        meaning.lang = "zh-Hant-TW";
+        meaning.textContent = gloss;
+        label.appendChild(meaning);
+      }
+      button.appendChild(label);
       if (number === 0) {
         var note = document.createElement("small");
         note.textContent = picker.getAttribute("data-default");
