@@ -43,8 +43,9 @@ def paragraphs(annotated_html: str, keep_punctuation_with_words: bool = False) -
 def tie_punctuation(annotated_html: str) -> str:
     """Wrap each word and the punctuation around it in `<span class="fp-nb">`.
 
-    In the vertical 方音符號 layout every character is a box, and a browser
-    may break a line between a box and the 。 or ， after it; the page keeps
+    On the result page every character is a box (ruby.css: evenly spaced
+    characters, vertical 方音符號), and a browser may break a line between a
+    box and the 。 or ， after it; the page keeps
     an .fp-nb together (white-space: nowrap), so no line starts with closing
     punctuation and none ends with an opening one.
     """

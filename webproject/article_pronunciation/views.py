@@ -111,15 +111,11 @@ def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
     tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
     query = urlencode({name: display[name] for name in (*OPTION_NAMES, "layout")})
     return {
-        "paragraphs": paragraphs(html, keep_punctuation_with_words=_is_vertical(display)),
+        "paragraphs": paragraphs(html, keep_punctuation_with_words=True),
         "romanized": annotator.romanize(article.text, picks=picks, **annotator_options),
         "choices": reading_choices(tokens, annotator),
         "query": query,
     }
-
-
-def _is_vertical(display: dict) -> bool:
-    return display["system"] == "tps" and display["layout"] == "right"
 
 
 def _article_classes(display: dict) -> str:
