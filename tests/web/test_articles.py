@@ -178,12 +178,20 @@ def test_readings_page_lists_words_with_several_readings(client, article):
     assert 'name="pick-0" value="1"> <span lang="nan-Latn-TW">ngóo</span>' in page
 
 
-def test_a_pick_is_kept_with_the_article(client, article):
+def own_article(client, text="我行路去銀行。\n\n台灣"):
+    """An article made by `client`'s session (its owner)."""
+    client.post(reverse("article_pronunciation:input"), {"text": text, "system": "tl", "tones": "marks",
+                                                         "sandhi": "none", "dialect": "usual"})
+    return Article.objects.order_by("-created").first()
+
+
+def test_a_pick_is_kept_with_the_article(client):
+    article = own_article(client)
     url = reverse("article_pronunciation:readings", args=[article.id])
     response = client.post(url, {"pick-0": "1"})
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.picks == {"0": 1}
+    assert article.picks == {"0": {"word": "我", "reading": "ngoo2"}}
     html = article_html(client.get(article.get_absolute_url()))
     assert html.startswith('<p><span class="fp-char" data-start="0"><ruby>我<rp>(</rp><rt>ngóo</rt>')
     # back to the usual reading

@@ -138,7 +138,7 @@ def test_type_submit_switch_and_pick(browser, live_server):
     options[1].click()
     wait(browser, lambda d: readings(d)[:1] == ["ngó͘"], "the pick was not shown")
     article = Article.objects.get()
-    assert article.picks == {"0": 1}
+    assert article.picks == {"0": {"word": "我", "reading": "ngoo2"}}
     assert "fp-picked" in browser.find_element(By.CSS_SELECTOR, '#fp-article [data-start="0"]').get_attribute("class")
 
     # the pick stays with the article: the permalink shows it in a fresh page load
@@ -316,3 +316,34 @@ def test_phone_layout_input_button_and_dictionary(browser, live_server):
     browser.get(live_server.url + "/dictionary/?q=tâi-uân")
     assert browser.find_element(By.CSS_SELECTOR, ".lookup-table__word").text == "台灣"
     screenshot(browser, "17-dictionary-romanised.png")
+
+
+def test_a_strangers_pick_moves_the_page_to_a_copy_and_apply_to_all(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    from webproject.article_pronunciation.models import Article
+
+    original = Article.objects.create(text="講，講，講。")          # nobody's: this browser is a stranger
+    browser.get(live_server.url + original.get_absolute_url())
+    assert browser.find_element(By.CSS_SELECTOR, ".hint--copy").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, '#fp-article [data-start="2"]').click()
+    picker = browser.find_element(By.ID, "fp-picker")
+    wait(browser, lambda d: picker.is_displayed(), "the picker did not open")
+    apply_all = browser.find_element(By.ID, "fp-apply-all")
+    assert apply_all.find_element(By.XPATH, "..").text == "套用到文章裡每一個「講」"
+    apply_all.click()
+    screenshot(browser, "18-apply-to-all.png", full=False)
+    picker.find_elements(By.CSS_SELECTOR, ".picker__list button")[1].click()
+    wait(browser, lambda d: readings(d) == ["káng", "káng", "káng"], "the pick did not go to every 講")
+    copy = Article.objects.get(copied_from=original.id)
+    assert browser.current_url == live_server.url + copy.get_absolute_url() + "?system=tl&tones=marks&sandhi=none&dialect=usual&layout=right"
+    assert browser.find_element(By.ID, "permalink").get_attribute("value").endswith(copy.get_absolute_url())
+    original.refresh_from_db()
+    assert original.picks == {}
+    undo = browser.find_element(By.CSS_SELECTOR, "#fp-undo-form button")
+    assert undo.is_displayed()
+    screenshot(browser, "19-copy-after-pick.png")
+    undo.click()
+    wait(browser, lambda d: readings(d) == ["kóng", "kóng", "kóng"], "undo did not put the readings back")
+    severe = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert severe == []

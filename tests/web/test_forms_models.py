@@ -98,9 +98,11 @@ def test_article_picks_round_trip():
     article.set_picks({1: 0})
     article.save()
     article.refresh_from_db()
-    assert article.picks == {"0": 1}
+    assert article.picks == {"0": {"word": "我", "reading": "ngoo2"}}
     assert article.core_picks == {0: 1}
-    article.picks = {"0": "1", "x": 2, "1": None}
+    # old numbered picks still count; a pick whose word is gone, or that is malformed, does not
+    article.picks = {"0": "1", "x": 2, "1": None, "5": {"word": "我", "reading": "ngoo2"},
+                     "6": {"word": 3}}
     assert article.core_picks == {0: 1}
 
 

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..dictionary.annotator import shared_annotator
+from . import ownership
 from .forms import ArticleForm, DisplayForm, parse_picks
 from .models import Article
+from .picks import apply_to_all, carry_over, from_numbers
 from .options import OPTION_NAMES, SYSTEM_LABELS
 from .rendering import paragraphs, reading_choices, ruby_text, token_dict
 
@@ -52,7 +54,7 @@ def input_view(request):
             raise BadRequest("form data that is not UTF-8")
         form = ArticleForm(request.POST)
         if form.is_valid():
-            article = Article.objects.create(**form.cleaned_data)
+            article = Article.objects.create(**form.cleaned_data, **_edit_fields(request, form.cleaned_data["text"]))
             request.session[SESSION_KEY] = str(article.id)
             return redirect("article_pronunciation:latest")
         # The text comes back in the form, with the errors beside it.
@@ -63,7 +65,18 @@ def input_view(request):
         initial.update(source.options)
         if request.GET.get("from"):
             initial["text"] = source.text
-    return render(request, "article_pronunciation/input.html", {"form": ArticleForm(initial=initial)})
+    return render(request, "article_pronunciation/input.html",
+                  {"form": ArticleForm(initial=initial), "source_id": request.GET.get("from") and source and source.id})
+
+
+def _edit_fields(request, text: str) -> dict:
+    """A new article's owner (this session), and the picks it keeps from the article it edits."""
+    fields = {"owner": ownership.owner_of(request, create=True)}
+    source = _article_from_query(request.POST.get("from"))
+    if source is not None:
+        fields["picks"] = carry_over(source.text, text, source.picks)
+        fields["copied_from"] = source.id
+    return fields
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -137,6 +150,8 @@ def _result_page(request, article: Article, is_latest: bool):
         "permalink": request.build_absolute_uri(article.get_absolute_url()),
         "is_latest": is_latest,
         "choice_count": len(rendered["choices"]),
+        "is_owner": ownership.is_owner(request, article),
+        "can_undo": ownership.can_undo(request, article),
         **rendered,
     }
     return render(request, "article_pronunciation/pronunciation.html", context, status=400 if form.errors else 200)
@@ -177,10 +192,9 @@ def readings_view(request, article_id):
     if request.method == "POST":
         picks, errors = parse_picks(request.POST, {int(start): len(c["readings"]) for start, c in choices.items()})
         if not errors:
-            article.set_picks(picks)
-            article.save(update_fields=["picks", "updated"])
+            article = save_picks(request, article, picks, tokens)
             if wants_json:
-                return JsonResponse(_fragment_payload(request, article))
+                return JsonResponse(_picks_payload(request, article))
             messages.success(request, _("Your readings are saved with the article."))
             return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}")
         if wants_json:
@@ -249,3 +263,50 @@ def standalone_css() -> str:
         return f.read()
 
 
+
+
+def save_picks(request, article: Article, picks: dict[int, int], tokens) -> Article:
+    """Save picks (by number) for this session: on its own article, else on a copy it then owns.
+
+    With `apply_to_all` in the form, each pick goes to every token of the same word.
+    """
+    article = ownership.writable(request, article)
+    stored = from_numbers(article.text, picks, shared_annotator(), tokens)
+    if request.POST.get("apply_to_all"):
+        for value in [v for v in stored.values() if v]:
+            stored.update(apply_to_all(article.text, value["word"], value["reading"], shared_annotator(), tokens))
+        for start in [s for s, v in stored.items() if v is None]:
+            word = next((t.text for t in tokens if t.start == start), None)
+            if word:
+                usual = shared_annotator().lookup(word)[0]
+                stored.update(apply_to_all(article.text, word, usual, shared_annotator(), tokens))
+    ownership.remember_for_undo(request, article)
+    article.merge_picks(stored)
+    article.save(update_fields=["picks", "updated"])
+    return article
+
+
+def _picks_payload(request, article: Article) -> dict:
+    """The re-rendered article after a pick, with where it now lives (a copy has its own permalink)."""
+    payload = _fragment_payload(request, article)
+    payload.update({"article_id": str(article.id),
+                    "permalink": request.build_absolute_uri(article.get_absolute_url()),
+                    "can_undo": ownership.can_undo(request, article)})
+    return payload
+
+
+@require_http_methods(["POST"])
+def undo_view(request, article_id):
+    """Put back the picks before this session's last change to its own article."""
+    article = get_object_or_404(Article, pk=article_id)
+    done = ownership.undo(request, article)
+    if "application/json" in request.headers.get("Accept", ""):
+        if not done:
+            return JsonResponse({"error": _("There is no pick to undo.")}, status=400)
+        return JsonResponse(_picks_payload(request, article))
+    if done:
+        messages.success(request, _("The last change to the readings was undone."))
+    else:
+        messages.info(request, _("There is no pick to undo."))
+    form, display, annotator_options = _display(request, article)
+    return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}")
