@@ -313,3 +313,28 @@ def test_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response.headers["Location"] == "/static/webproject/favicon.svg"
     assert client.get("/static/webproject/favicon.svg").status_code == 200
+
+
+# -- two systems at once --------------------------------------------------------------
+
+def test_two_systems_at_once(client, article):
+    response = client.get(article.get_absolute_url(), {"system": "tl", "second": "tps"})
+    assert response.status_code == 200
+    html = article_html(response)
+    assert 'class="fp-article fp-system-tl fp-two-systems fp-second-tps"' in response.content.decode()
+    assert html.startswith('<p><span class="fp-char" data-start="0"><ruby>我<rp>(</rp><rt>guá</rt><rp>)</rp>'
+                           '<rt class="fp-rt2">ㆣㄨㄚˋ</rt></ruby></span>')
+    assert '<ruby>灣<rp>(</rp><rt>uân</rt><rp>)</rp><rt class="fp-rt2">ㄨㄢˊ</rt></ruby>' in html
+    # the links of the page keep it; the live switch gets it too
+    assert "dialect=usual&amp;layout=right&amp;second=tps" in response.content.decode()
+    data = client.get(reverse("article_pronunciation:render", args=[article.id]),
+                      {"system": "poj", "second": "tl"}).json()
+    assert '<rt>góa</rt><rp>)</rp><rt class="fp-rt2">guá</rt>' in data["html"]
+    assert data["query"].endswith("&second=tl")
+
+
+def test_a_second_system_equal_to_the_first_or_unknown_is_none(client, article):
+    response = client.get(article.get_absolute_url(), {"system": "poj", "second": "poj"})
+    assert "fp-rt2" not in response.content.decode()
+    response = client.get(article.get_absolute_url(), {"second": "klingon"})
+    assert response.status_code == 400 and "fp-rt2" not in response.content.decode()

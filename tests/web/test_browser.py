@@ -347,3 +347,27 @@ def test_a_strangers_pick_moves_the_page_to_a_copy_and_apply_to_all(browser, liv
     wait(browser, lambda d: readings(d) == ["kóng", "kóng", "kóng"], "undo did not put the readings back")
     severe = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert severe == []
+
+
+def test_two_systems_over_each_character(browser, live_server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from webproject.article_pronunciation.models import Article
+
+    article = Article.objects.create(text=READING_TEXT)
+    browser.get(live_server.url + article.get_absolute_url())
+    Select(browser.find_element(By.NAME, "second")).select_by_value("tps")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#fp-article .fp-rt2"), "no second system")
+    assert "second=tps" in browser.current_url
+    ruby = browser.find_element(By.CSS_SELECTOR, '#fp-article [data-start="2"] ruby')     # 講
+    first, second = ruby.find_elements(By.TAG_NAME, "rt")
+    assert (first.text, second.text) == ("kóng", "ㄍㆲˋ")
+    screenshot(browser, "20-two-systems.png", full=False)
+    assert second.rect["y"] + second.rect["height"] <= first.rect["y"] + 1         # the second above the first
+    screenshot(browser, "20-two-systems.png", full=False)
+    phone(browser)
+    browser.refresh()
+    browser.execute_script("document.getElementById('fp-article').scrollIntoView()")
+    screenshot(browser, "21-two-systems-phone.png", full=False)
+    desktop(browser)

@@ -20,6 +20,11 @@ LAYOUTS = [
 ]
 
 
+# The result page's options beyond the article's own, with their defaults.
+DISPLAY_DEFAULTS = {"layout": "right", "second": ""}
+DISPLAY_EXTRAS = tuple(DISPLAY_DEFAULTS)
+
+
 def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -69,19 +74,24 @@ class DisplayForm(OptionsForm):
     """The result page's switches (GET): any option left out keeps the article's own."""
 
     layout = forms.ChoiceField(label=_("方音符號 position"), choices=LAYOUTS, initial="right", required=False)
+    # A second system over each character, above the first (the original tool's two-line ruby).
+    second = forms.ChoiceField(label=_("Also show"), choices=[("", _("no second system")), *SYSTEMS],
+                               initial="", required=False)
 
     def __init__(self, data, article: Article):
         self.article = article
-        given = {name: data.get(name) for name in (*article.options, "layout") if data.get(name)}
-        super().__init__({**article.options, "layout": "right", **given})
+        given = {name: data.get(name) for name in (*article.options, *DISPLAY_EXTRAS) if data.get(name)}
+        super().__init__({**article.options, **DISPLAY_DEFAULTS, **given})
 
     def display_options(self) -> dict:
         """The valid options, the article's own where a value was not valid."""
-        values = dict(self.article.options, layout="right")
+        values = dict(self.article.options, **DISPLAY_DEFAULTS)
         self.is_valid()
         for name in values:
             if name not in self.errors and self.cleaned_data.get(name):
                 values[name] = self.cleaned_data[name]
+        if values["second"] == values["system"]:
+            values["second"] = ""
         return values
 
 

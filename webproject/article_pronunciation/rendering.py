@@ -56,6 +56,26 @@ def tie_punctuation(annotated_html: str) -> str:
     return WORD_WITH_PUNCTUATION.sub(wrap, annotated_html)
 
 
+RT = re.compile(r"<rt>(.*?)</rt>", re.S)
+RUBY_END = "</rp></ruby>"
+
+
+def with_second_readings(annotated_html: str, second_html: str) -> str:
+    """fastpron's HTML with each character's reading in a second system added, `<rt class="fp-rt2">`.
+
+    Both are fastpron's output for the same text, picks and segmentation
+    (only the system differs), so their readings come in the same order:
+    the n-th reading of `second_html` goes into the n-th <ruby>.
+    """
+    seconds = iter(RT.findall(second_html))
+    pieces = annotated_html.split(RUBY_END)
+    out = []
+    for piece in pieces[:-1]:
+        out.append(f'{piece}</rp><rt class="fp-rt2">{next(seconds, "")}</rt></ruby>')
+    out.append(pieces[-1])
+    return "".join(out)
+
+
 def ruby_text(annotated_html: str) -> str:
     """字(讀音) plain text: the <ruby> markup as a browser without ruby shows it.
 

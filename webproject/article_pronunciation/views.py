@@ -23,7 +23,7 @@ from .forms import ArticleForm, DisplayForm, parse_picks
 from .models import Article
 from .picks import apply_to_all, carry_over, from_numbers
 from .options import OPTION_NAMES, SYSTEM_LABELS
-from .rendering import paragraphs, reading_choices, ruby_text, token_dict
+from .rendering import paragraphs, reading_choices, ruby_text, token_dict, with_second_readings
 
 SESSION_KEY = "article_pronunciation.latest"
 DOWNLOADS = {
@@ -122,7 +122,10 @@ def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
     picks = article.core_picks
     html = annotator.to_html(article.text, picks=picks, **annotator_options)
     tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
-    query = urlencode({name: display[name] for name in (*OPTION_NAMES, "layout")})
+    if display.get("second"):
+        second = annotator.to_html(article.text, picks=picks, **{**annotator_options, "system": display["second"]})
+        html = with_second_readings(html, second)
+    query = urlencode(_query(display))
     return {
         "paragraphs": paragraphs(html, keep_punctuation_with_words=True),
         "romanized": annotator.romanize(article.text, picks=picks, **annotator_options),
@@ -133,7 +136,9 @@ def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
 
 def _article_classes(display: dict) -> str:
     classes = [f"fp-article fp-system-{display['system']}"]
-    if display["system"] == "tps" and display["layout"] == "right":
+    if display.get("second"):
+        classes.append(f"fp-two-systems fp-second-{display['second']}")
+    elif display["system"] == "tps" and display["layout"] == "right":
         classes.append("fp-ruby-right")
     return " ".join(classes)
 
@@ -211,7 +216,10 @@ def readings_view(request, article_id):
 
 
 def _query(display: dict) -> dict:
-    return {name: display[name] for name in (*OPTION_NAMES, "layout")}
+    query = {name: display[name] for name in (*OPTION_NAMES, "layout")}
+    if display.get("second"):
+        query["second"] = display["second"]
+    return query
 
 
 @require_GET
