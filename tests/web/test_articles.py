@@ -51,8 +51,8 @@ def test_input_page_has_the_form(client):
 def test_post_saves_the_article_and_redirects_to_the_result(client):
     response = submit(client, "台灣", system="poj", tones="numbers")
     assert response.status_code == 302
-    assert response.headers["Location"] == LATEST
     article = Article.objects.get()
+    assert response.headers["Location"] == article.get_absolute_url()      # the address bar shows the permalink
     assert (article.text, article.system, article.tones, article.sandhi, article.dialect) == (
         "台灣", "poj", "numbers", "none", "usual")
     assert article.created is not None
@@ -111,7 +111,8 @@ def test_result_page_links_its_permalink(client):
     submit(client, "台灣")
     article = Article.objects.get()
     page = client.get(LATEST).content.decode()
-    assert f'value="http://testserver/article_pronunciation/pronunciation/{article.id}/"' in page
+    assert (f'value="http://testserver/article_pronunciation/pronunciation/{article.id}/'
+            f'?system=tl&amp;tones=marks&amp;sandhi=none&amp;dialect=usual&amp;layout=right"') in page
 
 
 def test_unknown_or_malformed_permalinks_are_404(client, article):
@@ -338,3 +339,12 @@ def test_a_second_system_equal_to_the_first_or_unknown_is_none(client, article):
     assert "fp-rt2" not in response.content.decode()
     response = client.get(article.get_absolute_url(), {"second": "klingon"})
     assert response.status_code == 400 and "fp-rt2" not in response.content.decode()
+
+
+def test_the_permalink_box_carries_the_options_shown(client, article):
+    response = client.get(article.get_absolute_url(), {"system": "tps", "second": "tl"})
+    page = response.content.decode()
+    assert (f'<input id="permalink" type="text" value="http://testserver{article.get_absolute_url()}'
+            f'?system=tps&amp;tones=marks&amp;sandhi=none&amp;dialect=usual&amp;layout=right&amp;second=tl" readonly>') in page
+    # the language switch comes back to the same view
+    assert (f'<input type="hidden" name="next" value="{article.get_absolute_url()}?system=tps&amp;second=tl">') in page

@@ -7,6 +7,7 @@ chromium-driver is not installed; .ci/run installs both.
 """
 
 import pathlib
+import re
 import shutil
 import tempfile
 
@@ -35,11 +36,13 @@ def start_chromium(javascript=True):
     profile = tempfile.mkdtemp(prefix="fastpron-chromium-")
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,1000", "--lang=en-US"):
+                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,1000", "--lang=zh-TW"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    prefs = {"intl.accept_languages": "zh-TW,zh"}          # the Accept-Language of a Taiwanese desktop
     if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.fastpron_profile = profile
     return driver
@@ -110,7 +113,8 @@ def test_type_submit_switch_and_pick(browser, live_server):
     screenshot(browser, "01-input.png")
     browser.find_element(By.CSS_SELECTOR, ".input-form button[type=submit]").click()
 
-    wait(browser, lambda d: d.current_url.endswith("/article_pronunciation/pronunciation/")
+    # the address bar shows the permalink
+    wait(browser, lambda d: re.search(r"/article_pronunciation/pronunciation/[0-9a-f-]{36}/$", d.current_url)
          and readings(d) == ["guá", "kiânn", "lōo", "khì", "gîn", "hâng", "Tâi", "uân"], "no result page")
     bases = browser.execute_script(
         "return Array.from(document.querySelectorAll('#fp-article ruby'), r => r.firstChild.textContent)")
@@ -125,6 +129,11 @@ def test_type_submit_switch_and_pick(browser, live_server):
     assert readings(browser) == ["góa", "kiâⁿ", "lō͘", "khì", "gîn", "hâng", "Tâi", "oân"]
     assert browser.execute_script("return window.fpNoReload") is True and marker == 1
     assert "system=poj" in browser.current_url
+    # the permalink box and the language switch follow
+    assert browser.find_element(By.ID, "permalink").get_attribute("value").endswith(
+        "?system=poj&tones=marks&sandhi=none&dialect=usual&layout=right")
+    assert browser.find_element(By.CSS_SELECTOR, ".language-switch input[name=next]").get_attribute("value").endswith(
+        "?system=poj&tones=marks&sandhi=none&dialect=usual&layout=right")
     assert browser.find_element(By.CSS_SELECTOR, ".meta__system").text == "白話字 Pe̍h-ōe-jī"
 
     # pick the other reading of 我
@@ -337,7 +346,8 @@ def test_a_strangers_pick_moves_the_page_to_a_copy_and_apply_to_all(browser, liv
     wait(browser, lambda d: readings(d) == ["káng", "káng", "káng"], "the pick did not go to every 講")
     copy = Article.objects.get(copied_from=original.id)
     assert browser.current_url == live_server.url + copy.get_absolute_url() + "?system=tl&tones=marks&sandhi=none&dialect=usual&layout=right"
-    assert browser.find_element(By.ID, "permalink").get_attribute("value").endswith(copy.get_absolute_url())
+    assert browser.find_element(By.ID, "permalink").get_attribute("value") == (
+        live_server.url + copy.get_absolute_url() + "?system=tl&tones=marks&sandhi=none&dialect=usual&layout=right")
     original.refresh_from_db()
     assert original.picks == {}
     undo = browser.find_element(By.CSS_SELECTOR, "#fp-undo-form button")

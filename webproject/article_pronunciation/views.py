@@ -56,7 +56,7 @@ def input_view(request):
         if form.is_valid():
             article = Article.objects.create(**form.cleaned_data, **_edit_fields(request, form.cleaned_data["text"]))
             request.session[SESSION_KEY] = str(article.id)
-            return redirect("article_pronunciation:latest")
+            return redirect(article)      # the permalink, so the address bar shows it
         # The text comes back in the form, with the errors beside it.
         return render(request, "article_pronunciation/input.html", {"form": form}, status=400)
     initial = {}
@@ -152,7 +152,7 @@ def _result_page(request, article: Article, is_latest: bool):
         "display": display,
         "system_label": SYSTEM_LABELS[display["system"]],
         "article_classes": _article_classes(display),
-        "permalink": request.build_absolute_uri(article.get_absolute_url()),
+        "permalink": _permalink(request, article, rendered["query"]),
         "is_latest": is_latest,
         "choice_count": len(rendered["choices"]),
         "is_owner": ownership.is_owner(request, article),
@@ -294,11 +294,16 @@ def save_picks(request, article: Article, picks: dict[int, int], tokens) -> Arti
     return article
 
 
+def _permalink(request, article: Article, query: str) -> str:
+    """The article's address with the options it is shown in: what the Copy button copies."""
+    return f"{request.build_absolute_uri(article.get_absolute_url())}?{query}"
+
+
 def _picks_payload(request, article: Article) -> dict:
     """The re-rendered article after a pick, with where it now lives (a copy has its own permalink)."""
     payload = _fragment_payload(request, article)
     payload.update({"article_id": str(article.id),
-                    "permalink": request.build_absolute_uri(article.get_absolute_url()),
+                    "permalink": _permalink(request, article, payload["query"]),
                     "can_undo": ownership.can_undo(request, article)})
     return payload
 

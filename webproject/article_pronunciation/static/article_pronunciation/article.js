@@ -64,6 +64,12 @@
       link.href = link.href.split("?")[0] + "?" + payload.query;
     });
     history.replaceState(null, "", location.pathname + "?" + payload.query);
+    // the permalink box and the language switch follow the options shown
+    var permalink = document.getElementById("permalink");
+    if (permalink) permalink.value = permalink.value.split("?")[0] + "?" + payload.query;
+    document.querySelectorAll(".language-switch input[name=next]").forEach(function (input) {
+      input.value = location.pathname + "?" + payload.query;
+    });
     markChoices();
   }
 
@@ -107,6 +113,9 @@
       optionsForm.setAttribute("data-render-url", swap(optionsForm.getAttribute("data-render-url")));
       var permalink = document.getElementById("permalink");
       if (permalink && payload.permalink) permalink.value = payload.permalink;
+      document.querySelectorAll(".language-switch input[name=next]").forEach(function (input) {
+        input.value = swap(input.value);
+      });
       history.replaceState(null, "", swap(location.pathname) + location.search);
       document.querySelectorAll(".hint--copy").forEach(function (el) { el.hidden = true; });
     }
