@@ -171,3 +171,37 @@ def test_the_openapi_examples_are_what_the_api_answers(client):
         assert (response.status_code, response.json()) == (400, example["value"]), name
     enum = spec["components"]["schemas"]["System"]["enum"]
     assert enum == client.get("/api/lookup/台").json()["systems"]
+
+
+# -- CORS ----------------------------------------------------------------------------------
+
+def test_no_cors_headers_by_default(client):
+    response = client.post("/api/annotate", {"text": "台灣"}, content_type="application/json",
+                           HTTP_ORIGIN="https://reader.example")
+    assert response.status_code == 200 and "Access-Control-Allow-Origin" not in response.headers
+    preflight = client.options("/api/annotate", HTTP_ORIGIN="https://reader.example",
+                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert preflight.status_code == 405
+
+
+def test_cors_for_the_origins_allowed(client, settings):
+    settings.API_CORS_ORIGINS = ["https://reader.example"]
+    preflight = client.options("/api/annotate", HTTP_ORIGIN="https://reader.example",
+                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+                               HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type")
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://reader.example"
+    assert preflight.headers["Access-Control-Allow-Methods"] == "POST"
+    assert preflight.headers["Access-Control-Allow-Headers"] == "Content-Type"
+    response = client.post("/api/annotate", {"text": "台灣"}, content_type="application/json",
+                           HTTP_ORIGIN="https://reader.example")
+    assert response.headers["Access-Control-Allow-Origin"] == "https://reader.example"
+    assert "Origin" in response.headers["Vary"]
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    lookup = client.get("/api/lookup/台灣", HTTP_ORIGIN="https://reader.example")
+    assert lookup.headers["Access-Control-Allow-Origin"] == "https://reader.example"
+    other = client.get("/api/lookup/台灣", HTTP_ORIGIN="https://elsewhere.example")
+    assert "Access-Control-Allow-Origin" not in other.headers
+    settings.API_CORS_ORIGINS = ["*"]
+    assert client.get("/api/lookup/台灣", HTTP_ORIGIN="https://elsewhere.example").headers[
+        "Access-Control-Allow-Origin"] == "*"

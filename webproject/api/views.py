@@ -15,6 +15,7 @@ from fastpron.annotator import MAX_KEY_LENGTH
 from ..article_pronunciation.options import DEFAULTS, DIALECTS, OPTION_NAMES, SANDHI, SYSTEMS, TONES
 from ..article_pronunciation.options import annotator_options
 from ..dictionary.annotator import shared_annotator
+from .cors import cors
 from ..dictionary.lookup import is_romanized, readings_in_every_system, words_read_as
 
 CODES = {name: [code for code, _ in choices]       # each option's valid values
@@ -115,6 +116,7 @@ def _annotate_request(data: dict) -> tuple[str, dict, dict[int, int]]:
 
 
 @csrf_exempt   # reads and writes no session or stored state: a pure function of its input
+@cors("POST")
 def annotate_view(request):
     """POST {text, system?, tones?, sandhi?, dialect?, picks?} -> {options, tokens}."""
     if request.method != "POST":
@@ -140,6 +142,7 @@ def _answer_head(*values: str) -> bytes:
     return f'{{"options":{options},"tokens":'.encode()
 
 
+@cors("GET, HEAD")
 def lookup_view(request, key):
     """GET every reading of a character or word, in every system."""
     if request.method not in ("GET", "HEAD"):
