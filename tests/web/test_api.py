@@ -205,3 +205,17 @@ def test_cors_for_the_origins_allowed(client, settings):
     settings.API_CORS_ORIGINS = ["*"]
     assert client.get("/api/lookup/台灣", HTTP_ORIGIN="https://elsewhere.example").headers[
         "Access-Control-Allow-Origin"] == "*"
+
+
+def test_annotate_converts_romanised_words_when_asked(client):
+    body = {"text": "我愛 Tâi-uân 台灣", "system": "poj", "romanized": "convert", "picks": {"0": 1}}
+    data = post(client, body).json()
+    assert data["options"] == {"system": "poj", "tones": "marks", "sandhi": "none", "dialect": "usual",
+                               "romanized": "convert"}
+    assert data["text"] == "我愛 Tâi-oân 台灣"
+    assert [(t["surface"], t["reading"]) for t in data["tokens"]] == [
+        ("我", "ngó͘"), ("愛", "ài"), (" Tâi-oân ", None), ("台灣", "Tâi-oân")]
+    keep = post(client, {"text": "我愛 Tâi-uân", "system": "poj"}).json()
+    assert "text" not in keep and keep["tokens"][-1]["surface"] == " Tâi-uân"
+    bad = post(client, {"text": "台灣", "romanized": "yes"})
+    assert bad.status_code == 400 and bad.json()["field"] == "romanized"

@@ -348,3 +348,27 @@ def test_the_permalink_box_carries_the_options_shown(client, article):
             f'?system=tps&amp;tones=marks&amp;sandhi=none&amp;dialect=usual&amp;layout=right&amp;second=tl" readonly>') in page
     # the language switch comes back to the same view
     assert (f'<input type="hidden" name="next" value="{article.get_absolute_url()}?system=tps&amp;second=tl">') in page
+
+
+def test_romanised_words_converted_when_asked(client):
+    submit(client, "我愛 Tâi-uân 台灣", system="poj", romanized="convert")
+    article = Article.objects.get()
+    assert article.romanized == "convert"
+    response = client.get(article.get_absolute_url())
+    assert " Tâi-oân <span" in article_html(response) and "Tâi-uân" not in article_html(response)
+    assert 'id="fp-running-text" class="running-text__body">Góa ài Tâi-oân Tâi-oân</p>' in response.content.decode()
+    # the page can show them as typed
+    kept = client.get(article.get_absolute_url(), {"romanized": "keep"})
+    assert " Tâi-uân <span" in article_html(kept)
+    assert "&amp;romanized=convert" in response.content.decode() and "romanized=convert" not in kept.content.decode()
+
+
+@pytest.mark.parametrize("text", ["Hello, world!", "😀🎉", "12345"])
+def test_a_text_with_nothing_to_annotate_gets_a_notice(client, text):
+    submit(client, text)
+    page = client.get(Article.objects.get().get_absolute_url()).content.decode()
+    assert "這篇文章沒有漢字，沒有可以標音的內容" in page
+
+
+def test_no_notice_for_han_text(client, article):
+    assert "沒有可以標音的內容" not in client.get(article.get_absolute_url()).content.decode()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import picks as picks_module
-from .options import DEFAULTS, DIALECTS, OPTION_NAMES, SANDHI, SYSTEMS, TONES, annotator_options
+from .options import DEFAULTS, DIALECTS, OPTION_NAMES, ROMANIZED, SANDHI, SYSTEMS, TONES, annotator_options
 
 
 class Article(models.Model):
@@ -23,6 +23,8 @@ class Article(models.Model):
     # Readings picked on the result page: {"<token start offset>": {"word": "講", "reading": "kang2"}},
     # the reading itself in numbered Tâi-lô (picks.py), never its place in the lexicon's order.
     picks = models.JSONField(_("picked readings"), default=dict, blank=True)
+    # romanized: "convert" rewrites Tâi-lô/POJ words typed in the text in the chosen system.
+    romanized = models.CharField(_("romanised words"), max_length=8, choices=ROMANIZED, default="keep")
     # The browser session that created the article (a hash of a key kept in that session,
     # ownership.py); picks from any other session go to a copy.  Empty: nobody's.
     owner = models.CharField(_("owner"), max_length=64, blank=True, default="", editable=False)

@@ -120,16 +120,18 @@ def _display(request, article: Article):
 def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
     annotator = shared_annotator()
     picks = article.core_picks
-    html = annotator.to_html(article.text, picks=picks, **annotator_options)
+    text_options = {**annotator_options, "romanized": display.get("romanized") or "keep"}
+    html = annotator.to_html(article.text, picks=picks, **text_options)
     tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
     if display.get("second"):
-        second = annotator.to_html(article.text, picks=picks, **{**annotator_options, "system": display["second"]})
+        second = annotator.to_html(article.text, picks=picks, **{**text_options, "system": display["second"]})
         html = with_second_readings(html, second)
     query = urlencode(_query(display))
     return {
         "paragraphs": paragraphs(html, keep_punctuation_with_words=True),
-        "romanized": annotator.romanize(article.text, picks=picks, **annotator_options),
+        "romanized": annotator.romanize(article.text, picks=picks, **text_options),
         "choices": reading_choices(tokens, annotator),
+        "nothing_to_annotate": not any(token.kind != "other" for token in tokens),
         "query": query,
     }
 
@@ -219,6 +221,8 @@ def _query(display: dict) -> dict:
     query = {name: display[name] for name in (*OPTION_NAMES, "layout")}
     if display.get("second"):
         query["second"] = display["second"]
+    if display.get("romanized") == "convert":
+        query["romanized"] = "convert"
     return query
 
 

@@ -1,4 +1,4 @@
-"""Picks become the readings themselves, and articles get an owner.
+"""Picks become the readings themselves, articles get an owner, and the romanised-words option.
 
 Saved picks were reading numbers in the lexicon's order ({"0": 1}); they
 become {"0": {"word": "我", "reading": "ngoo2"}}, worked out with the
@@ -62,6 +62,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="article", name="copied_from",
             field=models.UUIDField(blank=True, editable=False, null=True, verbose_name="copied from"),
+        ),
+        migrations.AddField(
+            model_name="article", name="romanized",
+            field=models.CharField(choices=[("keep", "leave them as typed"), ("convert", "write them in the chosen system")],
+                                   default="keep", max_length=8, verbose_name="romanised words"),
         ),
         migrations.RunPython(numbers_to_readings, migrations.RunPython.noop),
     ]
