@@ -1,7 +1,7 @@
 """Mandarin glosses of readings, and finding words by their romanisation.
 
-Both tables are built once per process, on first use, from the data in
-``lexicon_data/``: the glosses from the open dictionaries' normalised
+Both tables are built once per process, on first use (about a second),
+from the data in ``lexicon_data/`` (an install without it has neither): the glosses from the open dictionaries' normalised
 sources (``sources/taihoa.tsv`` then ``sources/itaigi.tsv``, column
 ``gloss``; iTaigi only for the readings Taihoa does not gloss), the romanisation index from ``lexicon.tsv``.  Keys are in their
 standard form (``variants.tsv``: 臺灣 is found as 台灣), readings are numbered
@@ -140,6 +140,8 @@ def _poj_toneless(syllable: str) -> str:
 def _reading_index() -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:
     """(toned reading key -> [(key, reading)], toneless letters -> [(key, reading)]), commonest first."""
     rows = []
+    if not _lexicon.DEFAULT_TSV.exists():      # an install without lexicon_data/: nothing to search
+        return {}, {}
     with open(_lexicon.DEFAULT_TSV, encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")
         hanji, reading, weight = header.index("hanji"), header.index("reading"), header.index("weight")
