@@ -53,6 +53,7 @@
   }
 
   function apply(payload) {
+    status.removeAttribute("data-busy");
     var old = article();
     var holder = document.createElement("div");
     holder.innerHTML = payload.html;     // fastpron's output: every user string escaped
@@ -88,7 +89,10 @@
   optionsForm.addEventListener("change", function () {
     showLayoutField();
     closePicker();
-    status.textContent = "…";
+    status.textContent = status.getAttribute("data-working") || "…";
+    status.setAttribute("data-busy", "");
+    article().setAttribute("aria-busy", "true");
+    article().classList.add("is-updating");
     request(optionsForm.getAttribute("data-render-url") + "?" + query())
       .then(function (payload) { apply(payload); status.textContent = ""; })
       .catch(function () { optionsForm.submit(); });   // fall back to a page load
