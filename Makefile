@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 INSTALLED := $(VENV)/.installed
 BUILT := fastpron/.built
 
-.PHONY: all test soak bench run lexicon import-lexicon import-sources build-lexicon accuracy clean
+.PHONY: all test soak bench run admin manage lexicon import-lexicon import-sources build-lexicon accuracy clean
 
 all: $(BUILT)
 
@@ -71,6 +71,14 @@ accuracy: $(BUILT)
 # Gunicorn -> Django on SQLite, in the foreground; Ctrl-C stops it (deploy/run.sh).
 run: $(BUILT)
 	bash deploy/run.sh
+
+# An admin account for the `make run` stack (its settings and database under var/),
+# and any other manage.py command with them: make manage CMD="changepassword alice".
+admin: $(BUILT)
+	bash deploy/run.sh manage createsuperuser
+
+manage: $(BUILT)
+	bash deploy/run.sh manage $(CMD)
 
 # The lexicon from its sources (lexicon_data/README.md): taibun's data (needs
 # taibun, only here), the open dictionaries and the iCorpus train split in

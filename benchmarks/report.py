@@ -66,6 +66,10 @@ class Results:
                 return bench["extra_info"]
         return None
 
+    def browser(self, characters: int) -> dict | None:
+        bench = self.get("browser", f"result page, {characters:,} characters")
+        return bench["extra_info"] if bench else None
+
     def web(self, label: str) -> dict | None:
         bench = self.get("web", label)
         return bench["extra_info"] if bench else None
@@ -169,6 +173,26 @@ def targets(r: Results) -> list[tuple[str, str, str, str]]:
         rows.append(("annotate API req/s ÷ trivial view req/s (20 connections; median of the rounds), errors", reason,
                      "≥ 0.7, 0 errors", "—"))
         rows.append(("annotate API p99 latency (20 connections)", reason, "≤ 50 ms", "—"))
+    small, big = r.browser(1_000), r.browser(100_000)
+    figure = "browser: 100,000-character result page ÷ 1,000-character page (first paint; load)"
+    if small and big and small.get("load_ms") and small.get("first_paint_ms") and big.get("first_paint_ms"):
+        paint, load = big["first_paint_ms"] / small["first_paint_ms"], big["load_ms"] / small["load_ms"]
+        rows.append((figure, f"{paint:.1f}; {load:.1f}", "≤ 100", verdict(paint <= 100 and load <= 100)))
+    else:
+        reason = next((why for test, why in r.skipped.items() if "test_browser_page" in test), "not measured")
+        rows.append((figure, reason, "≤ 100", "—"))
+    return rows
+
+
+def browser_rows(r: Results) -> list[tuple]:
+    rows = []
+    for bench in r.group("browser"):
+        info = bench["extra_info"]
+        if "load_ms" not in info:
+            continue
+        paint = info.get("first_paint_ms")
+        rows.append((info["label"], f"{info['rubies']:,}", "—" if paint is None else f"{paint:.0f}",
+                     f"{info['load_ms']:.0f}", f"{info['response_ms']:.0f}", info.get("rounds", 1)))
     return rows
 
 
@@ -268,6 +292,14 @@ def render(data: dict) -> str:
         out.append("")
         out.append(table(("endpoint", "request", "req/s (best round)", "req/s (median)", "p50, ms", "p99, ms",
                           "errors", "requests", "rounds"), rows, "llrrrrrrr"))
+    rows = browser_rows(r)
+    if rows:
+        out.append("")
+        out.append("Result page in headless Chromium through the same stack (test_browser_page.py; medians of the "
+                   "loads, ms from the start of the navigation):")
+        out.append("")
+        out.append(table(("page", "characters with a reading", "first paint", "load", "response received",
+                          "rounds"), rows, "lrrrrr"))
     if r.skipped:
         out.append("")
         out.append("Skipped:")

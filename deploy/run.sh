@@ -11,6 +11,9 @@
 #   FASTPRON_ENV_FILE=$FASTPRON_VAR/fastpron.env (written on the first run)
 #   DATABASE_URL         default: SQLite, $FASTPRON_VAR/db.sqlite3
 #   FASTPRON_INSTALL_NGINX=0   do not try to install Nginx
+#
+# `deploy/run.sh manage <command> ...` (make manage CMD="..."; make admin) runs
+# manage.py with these settings instead, e.g. createsuperuser for the admin.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 PORT=${PORT:-8000}
@@ -123,6 +126,13 @@ serve() {
 }
 
 settings
+if [ "${1:-}" = manage ]; then
+    # `make manage CMD=...` (e.g. createsuperuser): manage.py with this stack's own
+    # settings and database, migrated first; nothing is served.
+    shift
+    manage migrate --noinput >/dev/null
+    exec "$PY" "$ROOT/manage.py" "$@"
+fi
 step "安裝伺服器套件 server packages" dependencies
 step "尋找 Nginx find Nginx" find_nginx
 step "初始化資料庫與靜態檔案 database and static files" prepare

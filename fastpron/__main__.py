@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="south/north (漳/泉) alternants: usual (default, as the lexicon writes each word), "
                              "south or north")
     parser.add_argument("--keep-punctuation", action="store_true",
-                        help="text, jsonl and tsv readings: keep CJK punctuation instead of writing , . “ ”")
+                        help="text, jsonl and tsv readings: keep CJK punctuation instead of writing , . “ ” "
+                             "(方音符號 and 十五音 keep it anyway)")
     parser.add_argument("--no-capitalize", action="store_true",
                         help="text, jsonl and tsv readings: no capital letter at the start of sentences")
     parser.add_argument("--convert-romanized", action="store_true",
@@ -152,7 +153,7 @@ class Renderer:
         self.annotator = annotator
         self.format = args.format
         self.romanize_options = dict(capitalize=not args.no_capitalize,
-                                     punctuation="keep" if args.keep_punctuation else "latin")
+                                     punctuation="keep" if args.keep_punctuation else None)
         if args.convert_romanized:
             self.romanize_options["romanized"] = "convert"
         self.html_options = dict(romanized="convert") if args.convert_romanized else {}

@@ -46,6 +46,16 @@ class Punctuation(str, enum.Enum):
     KEEP = "keep"
 
 
+# Systems written with Han characters or Bopomofo keep full-width CJK
+# punctuation unless `punctuation="latin"` is asked for.
+CJK_PUNCTUATION_SYSTEMS = frozenset({System.TPS, System.SNI})
+
+
+def default_punctuation(system: System) -> Punctuation:
+    """The punctuation a system writes when none is asked for: CJK for 方音符號 and 十五音, else Latin."""
+    return Punctuation.KEEP if system in CJK_PUNCTUATION_SYSTEMS else Punctuation.LATIN
+
+
 def _parse_enum(kind: type[enum.Enum], value, what: str):
     if isinstance(value, kind):
         return value
@@ -74,19 +84,30 @@ class Options:
     capitalize: bool = True
     punctuation: Punctuation = Punctuation.LATIN
     romanized: Romanized = Romanized.KEEP  # romanize/to_html: keep or convert TL/POJ words in the text
+    # True when `punctuation` was not asked for but follows the system (default_punctuation).
+    punctuation_follows_system: bool = True
 
     @classmethod
     def make(cls, system=System.TL, tones=ToneStyle.MARKS, sandhi=Sandhi.NONE, dialect=None,
-             capitalize=True, punctuation=Punctuation.LATIN, romanized=Romanized.KEEP) -> "Options":
-        """Options from enum members or their names; a clear ValueError for anything else."""
+             capitalize=True, punctuation=None, romanized=Romanized.KEEP) -> "Options":
+        """Options from enum members or their names; a clear ValueError for anything else.
+
+        `punctuation` None (the default) is the system's own: full-width CJK
+        punctuation for 方音符號 and 十五音, Latin for the others.
+        """
         if not isinstance(capitalize, bool):
             raise ValueError(f"capitalize must be True or False, not {capitalize!r}")
-        return cls(parse_system(system), parse_tones(tones), _parse_enum(Sandhi, sandhi, "sandhi"),
-                   parse_dialect_option(dialect), capitalize, _parse_enum(Punctuation, punctuation, "punctuation"),
-                   _parse_enum(Romanized, romanized, "romanized"))
+        system = parse_system(system)
+        follows = punctuation is None
+        punctuation = default_punctuation(system) if follows else _parse_enum(Punctuation, punctuation, "punctuation")
+        return cls(system, parse_tones(tones), _parse_enum(Sandhi, sandhi, "sandhi"),
+                   parse_dialect_option(dialect), capitalize, punctuation,
+                   _parse_enum(Romanized, romanized, "romanized"), follows)
 
     def replace(self, **changes) -> "Options":
         current = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}   # not asdict: it deep-copies
+        if current.pop("punctuation_follows_system"):
+            current["punctuation"] = None
         current.update(changes)
         return Options.make(**current)
 

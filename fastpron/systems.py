@@ -403,7 +403,7 @@ def _render_tps(parts: Parts, tones: ToneStyle) -> str:
         text += str(parts.tone)
     elif tones is ToneStyle.MARKS:
         text += _tps_tone_mark(text, parts.tone)
-    return _prefix(parts) + text
+    return text    # 方音符號 has no neutral-tone marker: no Tâi-lô "--"
 
 
 def _tps_tone_mark(text: str, tone: int) -> str:
@@ -466,7 +466,7 @@ def _render_sni(parts: Parts, tones: ToneStyle) -> str:
         tone = str(parts.tone)
     else:
         tone = ""
-    return _prefix(parts) + final + tone + SNI_INITIALS[parts.initial]
+    return final + tone + SNI_INITIALS[parts.initial]    # no Tâi-lô "--" in 十五音
 
 
 RENDERERS = {

@@ -130,15 +130,15 @@ TONES = {  # system -> base -> "tone1 ... tone9 | --tone3 --tone4"
     System.BP: {"tai": "dāi dǎi dài dāi dái dǎi dâi dái da̋i | --dài --dāi",
                 "tat": "dāt dǎt dàt dāt dát dǎt dât dát da̋t | --dàt --dāt",
                 "tah": "dāh dǎh dàh dāh dáh dǎh dâh dáh da̋h | --dàh --dāh"},
-    System.TPS: {"tai": "ㄉㄞ ㄉㄞˋ ㄉㄞ˪ ㄉㄞ ㄉㄞˊ ㄉㄞˋ ㄉㄞ˫ ㄉㄞ˙ ㄉㄞ˝ | --ㄉㄞ˪ --ㄉㄞ",
-                 "tat": "ㄉㄚㆵ ㄉㄚㆵˋ ㄉㄚㆵ˪ ㄉㄚㆵ ㄉㄚㆵˊ ㄉㄚㆵˋ ㄉㄚㆵ˫ ㄉㄚㆵ̇ ㄉㄚㆵ˝ | --ㄉㄚㆵ˪ --ㄉㄚㆵ",
-                 "tah": "ㄉㄚㆷ ㄉㄚㆷˋ ㄉㄚㆷ˪ ㄉㄚㆷ ㄉㄚㆷˊ ㄉㄚㆷˋ ㄉㄚㆷ˫ ㄉㄚㆷ̇ ㄉㄚㆷ˝ | --ㄉㄚㆷ˪ --ㄉㄚㆷ"},
+    System.TPS: {"tai": "ㄉㄞ ㄉㄞˋ ㄉㄞ˪ ㄉㄞ ㄉㄞˊ ㄉㄞˋ ㄉㄞ˫ ㄉㄞ˙ ㄉㄞ˝ | ㄉㄞ˪ ㄉㄞ",
+                 "tat": "ㄉㄚㆵ ㄉㄚㆵˋ ㄉㄚㆵ˪ ㄉㄚㆵ ㄉㄚㆵˊ ㄉㄚㆵˋ ㄉㄚㆵ˫ ㄉㄚㆵ̇ ㄉㄚㆵ˝ | ㄉㄚㆵ˪ ㄉㄚㆵ",
+                 "tah": "ㄉㄚㆷ ㄉㄚㆷˋ ㄉㄚㆷ˪ ㄉㄚㆷ ㄉㄚㆷˊ ㄉㄚㆷˋ ㄉㄚㆷ˫ ㄉㄚㆷ̇ ㄉㄚㆷ˝ | ㄉㄚㆷ˪ ㄉㄚㆷ"},
     System.IPA: {"tai": "tai˥˥ tai˥˩ tai˧˩ tai˧ tai˨˦ tai˥˩ tai˧˧ tai˥ tai˧˥ | tai˧˩ tai˧˩",
                  "tat": "tat̚˥˥ tat̚˥˩ tat̚˧˩ tat̚˧ tat̚˨˦ tat̚˥˩ tat̚˧˧ tat̚˥ tat̚˧˥ | tat̚˧ tat̚˧",
                  "tah": "taʔ˥˥ taʔ˥˩ taʔ˧˩ taʔ˧ taʔ˨˦ taʔ˥˩ taʔ˧˧ taʔ˥ taʔ˧˥ | taʔ˧ taʔ˧"},
-    System.SNI: {"tai": "皆一地 皆二地 皆三地 皆四地 皆五地 皆六地 皆七地 皆八地 皆九地 | --皆三地 --皆四地",
-                 "tat": "干一地 干二地 干三地 干四地 干五地 干六地 干七地 干八地 干九地 | --干三地 --干四地",
-                 "tah": "膠一地 膠二地 膠三地 膠四地 膠五地 膠六地 膠七地 膠八地 膠九地 | --膠三地 --膠四地"},
+    System.SNI: {"tai": "皆一地 皆二地 皆三地 皆四地 皆五地 皆六地 皆七地 皆八地 皆九地 | 皆三地 皆四地",
+                 "tat": "干一地 干二地 干三地 干四地 干五地 干六地 干七地 干八地 干九地 | 干三地 干四地",
+                 "tah": "膠一地 膠二地 膠三地 膠四地 膠五地 膠六地 膠七地 膠八地 膠九地 | 膠三地 膠四地"},
     System.TONGIONG: {"tai": "dai dài dâi dāi dăi dài dāi dai dái | --dåi --dåi",
                       "tat": "dat dàt dât dāt dăt dàt dāt dat dát | --dåt --dåt",
                       "tah": "dah dàh dâh dāh dăh dàh dāh dah dáh | --dåh --dåh"},
@@ -155,13 +155,13 @@ def test_tones_with_marks(system, base):
 
 NUMBERED = {
     System.TL: "tsiah8 --ah4", System.POJ: "chiah8 --ah4", System.TLPA: "ciah8 --ah4",
-    System.BP: "ziah8 --ah4", System.TPS: "ㄐㄧㄚㆷ8 --ㄚㆷ4", System.IPA: "tɕiaʔ⁵ aʔ³",
-    System.SNI: "迦8曾 --膠4英", System.TONGIONG: "ziah8 --ah4",
+    System.BP: "ziah8 --ah4", System.TPS: "ㄐㄧㄚㆷ8 ㄚㆷ4", System.IPA: "tɕiaʔ⁵ aʔ³",
+    System.SNI: "迦8曾 膠4英", System.TONGIONG: "ziah8 --ah4",
 }
 STRIPPED = {
     System.TL: "tsiah --ah", System.POJ: "chiah --ah", System.TLPA: "ciah --ah",
-    System.BP: "ziah --ah", System.TPS: "ㄐㄧㄚㆷ --ㄚㆷ", System.IPA: "tɕiaʔ aʔ",
-    System.SNI: "迦曾 --膠英", System.TONGIONG: "ziah --ah",
+    System.BP: "ziah --ah", System.TPS: "ㄐㄧㄚㆷ ㄚㆷ", System.IPA: "tɕiaʔ aʔ",
+    System.SNI: "迦曾 膠英", System.TONGIONG: "ziah --ah",
 }
 
 
@@ -472,3 +472,18 @@ def test_docstring_examples():
     import fastpron.systems
 
     assert doctest.testmod(fastpron.systems).failed == 0
+
+
+def test_tps_and_sni_keep_cjk_punctuation_and_write_no_neutral_tone_hyphens():
+    import fastpron
+    text = "伊「笑」，食飽矣。"
+    assert fastpron.romanize(text, system="tps") == "ㄧ「ㄑㄧㄜ˪」，ㄐㄧㄚㆷ̇ ㄅㄚˋ ㄚㆷ。"
+    assert fastpron.romanize(text, system="sni") == "居一英「茄三出」，迦八曾 膠二邊 膠四英。"
+    # asked for, Latin punctuation still comes
+    assert fastpron.romanize(text, system="tps", punctuation="latin") == "ㄧ “ㄑㄧㄜ˪”, ㄐㄧㄚㆷ̇ ㄅㄚˋ ㄚㆷ."
+    # Tâi-lô and POJ unchanged: Latin punctuation and the -- marker
+    assert fastpron.romanize(text) == "I “Tshiò”, tsia̍h-pá --ah."
+    assert fastpron.romanize(text, system="poj") == "I “Chhiò”, chia̍h-pá --ah."
+    annotator = fastpron.Annotator(system="tps")
+    assert annotator.romanize(text, system="tl") == "I “Tshiò”, tsia̍h-pá --ah."
+    assert "--" not in fastpron.to_html(text, system="tps") and "--" not in fastpron.to_html(text, system="sni")

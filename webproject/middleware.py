@@ -30,11 +30,13 @@ class ContentSecurityPolicyMiddleware:
 
 
 class LanguageMiddleware:
-    """Traditional Chinese unless the visitor chose English (Django's language cookie).
+    """The visitor's language: the one chosen with the switch (Django's language cookie), else
+    on the first visit the browser's Accept-Language, else Traditional Chinese.
 
-    Unlike django.middleware.locale.LocaleMiddleware this ignores the
-    browser's Accept-Language: the interface is zh-Hant first, and English
-    is one click away (the set_language form in every page's header).
+    Unlike django.middleware.locale.LocaleMiddleware, no language prefix in
+    the URL: a permalink is the same address in every language.  Any
+    Chinese (zh, zh-TW, zh-CN, ...) gets the zh-Hant interface; English gets
+    English; anything else Traditional Chinese.
     """
 
     def __init__(self, get_response):
@@ -43,15 +45,40 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
-        if code not in self.supported:
-            code = settings.LANGUAGE_CODE
+        chosen = code in self.supported
+        if not chosen:
+            code = self.from_header(request.headers.get("Accept-Language", ""))
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie",) if chosen else ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         translation.deactivate()
         return response
+
+    def from_header(self, header: str) -> str:
+        """The supported language the browser prefers most (q-values honoured), else LANGUAGE_CODE."""
+        ranked = []
+        for position, part in enumerate(header[:500].split(",")):
+            tag, _, params = part.strip().partition(";")
+            quality = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    quality = float(params.strip()[2:])
+                except ValueError:
+                    continue
+            ranked.append((-quality, position, tag.strip().lower()))
+        for quality, _position, tag in sorted(ranked):
+            if quality >= 0 or not tag:
+                continue
+            primary = tag.split("-")[0]
+            if primary == "zh" and "zh-hant" in self.supported:
+                return "zh-hant"
+            if tag in self.supported:
+                return tag
+            if primary in self.supported:
+                return primary
+        return settings.LANGUAGE_CODE
 
 
 FORM = "application/x-www-form-urlencoded"

@@ -22,6 +22,9 @@
                           how often a worker asks the database for the dictionary revision
                           with no hint of a change: the most an edit made on another host,
                           or without Django, waits to apply (default: 5)
+    API_CORS_ORIGINS      comma-separated origins (https://example.org) whose pages may call
+                          /api/annotate and /api/lookup from a browser, or * for any;
+                          default: none (no CORS headers)
     LOG_LEVEL             default: INFO
 
 See webproject/README.md.
@@ -209,6 +212,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+# Cross-origin calls to the JSON API from other sites' pages (webproject/api/cors.py): off by default.
+API_CORS_ORIGINS = env_list("API_CORS_ORIGINS")
 
 # -- limits -------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ CI's second pass (.ci/run: deploy/ci-postgres.sh runs this file too).
 
 For a fixed time, on 127.0.0.1: 24 visitors post new articles (an insert
 each, and a session row), 8 post reading picks to one and the same article
-(updates of one row), and a loop imports the user dictionary with
+in its owner's session (updates of one row), and a loop imports the user dictionary with
 `manage.py import_user_dictionary` from another process (a transaction that
 writes entries and the dictionary's revision, which every worker then reads
 and reloads).  Every request must succeed, every write must be there
@@ -123,6 +123,8 @@ def _concurrent_writes(stack, tmp_path, figures, seconds: float):
 
     def picker(n: int):
         visitor = Visitor(stack)
+        for name, morsel in setup.cookies.items():     # the owner's session: picks change the article itself
+            visitor.cookies[name] = morsel.value
         visitor.request("GET", readings)
         k = 0
         while not stop.is_set():

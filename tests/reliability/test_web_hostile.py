@@ -311,12 +311,14 @@ def test_csrf_on_every_form_and_write(django_user_model):
     token = _token(client)
     ok = client.post(picks, {"pick-0": "1"}, HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN=token)
     assert ok.status_code == 200 and ok.json()["choices"]
-    assert Article.objects.get(pk=article.pk).picks == {"0": 1}
+    # the article is nobody's (made without a session): the pick went to this session's copy
+    assert Article.objects.get(pk=article.pk).picks == {}
+    assert Article.objects.get(copied_from=article.pk).picks["0"]["word"].startswith("行")
     # a token from another origin's page is refused (Origin checked against the host)
     refused = client.post(INPUT, {"text": "台灣", **OPTIONS, "csrfmiddlewaretoken": token},
                           HTTP_ORIGIN="http://attacker.example")
     assert refused.status_code == 403
-    assert not UserEntry.objects.exists() and Article.objects.count() == 1
+    assert not UserEntry.objects.exists() and Article.objects.count() == 2      # the article and the copy
     login = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "editor2", "password": "pw-for-tests"})
     assert login.status_code == 403
 

@@ -82,7 +82,8 @@ function response(status, headers, body)
         end
     elseif step == 2 then
         local location = headers["Location"] or headers["location"]
-        if status == 302 and location == "/article_pronunciation/pronunciation/" then
+        -- the 302 goes to the new article's permalink
+        if status == 302 and location and location:match("^/article_pronunciation/pronunciation/[0-9a-f%-]+/$") then
             posted = posted + 1
             note("posted", marker .. " " .. (session or "-"))
             step = 3

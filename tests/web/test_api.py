@@ -114,7 +114,7 @@ def test_lookup_gives_every_reading_in_every_system(client):
     assert response.status_code == 200
     data = response.json()
     assert data["key"] == "台灣" and data["user_dictionary"] is False
-    assert data["readings"] == [{"numbered": "Tai5-uan5", "systems": {
+    assert data["readings"] == [{"numbered": "Tai5-uan5", "gloss": "台灣", "systems": {
         "tl": "Tâi-uân", "poj": "Tâi-oân", "tlpa": "Tai5-uan5", "bp": "Dái-wán", "tps": "ㄉㄞˊ ㄨㄢˊ",
         "ipa": "tai˨˦ uan˨˦", "sni": "皆五地 觀五英", "tongiong": "Dăi-uăn"}}]
 
@@ -183,3 +183,51 @@ def test_annotate_huge_numbers_are_a_json_400(client, body, message):
     assert response.status_code == 400, response.content[:300]
     assert response.headers["Content-Type"] == "application/json"
     assert response.json()["error"].startswith(message)
+
+
+# -- CORS ----------------------------------------------------------------------------------
+
+def test_no_cors_headers_by_default(client):
+    response = client.post("/api/annotate", {"text": "台灣"}, content_type="application/json",
+                           HTTP_ORIGIN="https://reader.example")
+    assert response.status_code == 200 and "Access-Control-Allow-Origin" not in response.headers
+    preflight = client.options("/api/annotate", HTTP_ORIGIN="https://reader.example",
+                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert preflight.status_code == 405
+
+
+def test_cors_for_the_origins_allowed(client, settings):
+    settings.API_CORS_ORIGINS = ["https://reader.example"]
+    preflight = client.options("/api/annotate", HTTP_ORIGIN="https://reader.example",
+                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+                               HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type")
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://reader.example"
+    assert preflight.headers["Access-Control-Allow-Methods"] == "POST"
+    assert preflight.headers["Access-Control-Allow-Headers"] == "Content-Type"
+    response = client.post("/api/annotate", {"text": "台灣"}, content_type="application/json",
+                           HTTP_ORIGIN="https://reader.example")
+    assert response.headers["Access-Control-Allow-Origin"] == "https://reader.example"
+    assert "Origin" in response.headers["Vary"]
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    lookup = client.get("/api/lookup/台灣", HTTP_ORIGIN="https://reader.example")
+    assert lookup.headers["Access-Control-Allow-Origin"] == "https://reader.example"
+    other = client.get("/api/lookup/台灣", HTTP_ORIGIN="https://elsewhere.example")
+    assert "Access-Control-Allow-Origin" not in other.headers
+    settings.API_CORS_ORIGINS = ["*"]
+    assert client.get("/api/lookup/台灣", HTTP_ORIGIN="https://elsewhere.example").headers[
+        "Access-Control-Allow-Origin"] == "*"
+
+
+def test_annotate_converts_romanised_words_when_asked(client):
+    body = {"text": "我愛 Tâi-uân 台灣", "system": "poj", "romanized": "convert", "picks": {"0": 1}}
+    data = post(client, body).json()
+    assert data["options"] == {"system": "poj", "tones": "marks", "sandhi": "none", "dialect": "usual",
+                               "romanized": "convert"}
+    assert data["text"] == "我愛 Tâi-oân 台灣"
+    assert [(t["surface"], t["reading"]) for t in data["tokens"]] == [
+        ("我", "ngó͘"), ("愛", "ài"), (" Tâi-oân ", None), ("台灣", "Tâi-oân")]
+    keep = post(client, {"text": "我愛 Tâi-uân", "system": "poj"}).json()
+    assert "text" not in keep and keep["tokens"][-1]["surface"] == " Tâi-uân"
+    bad = post(client, {"text": "台灣", "romanized": "yes"})
+    assert bad.status_code == 400 and bad.json()["field"] == "romanized"

@@ -4,6 +4,7 @@ import json
 import re
 import uuid
 
+import fastpron
 import pytest
 from django.urls import reverse
 
@@ -51,8 +52,8 @@ def test_input_page_has_the_form(client):
 def test_post_saves_the_article_and_redirects_to_the_result(client):
     response = submit(client, "台灣", system="poj", tones="numbers")
     assert response.status_code == 302
-    assert response.headers["Location"] == LATEST
     article = Article.objects.get()
+    assert response.headers["Location"] == article.get_absolute_url()      # the address bar shows the permalink
     assert (article.text, article.system, article.tones, article.sandhi, article.dialect) == (
         "台灣", "poj", "numbers", "none", "usual")
     assert article.created is not None
@@ -111,7 +112,8 @@ def test_result_page_links_its_permalink(client):
     submit(client, "台灣")
     article = Article.objects.get()
     page = client.get(LATEST).content.decode()
-    assert f'value="http://testserver/article_pronunciation/pronunciation/{article.id}/"' in page
+    assert (f'value="http://testserver/article_pronunciation/pronunciation/{article.id}/'
+            f'?system=tl&amp;tones=marks&amp;sandhi=none&amp;dialect=usual&amp;layout=right"') in page
 
 
 def test_unknown_or_malformed_permalinks_are_404(client, article):
@@ -158,7 +160,8 @@ def test_render_endpoint_returns_json_for_the_live_switch(client, article):
     data = response.json()
     assert "<rt>Tâi</rt><rp>)</rp></ruby><ruby>灣<rp>(</rp><rt>oân</rt>" in data["html"]
     assert data["romanized"] == "Góa kiâⁿ-lō͘ khì gîn-hâng.\n\nTâi-oân"
-    assert data["choices"]["0"] == {"text": "我", "readings": ["góa", "ngó͘"], "choice": 0}
+    assert data["choices"]["0"] == {"text": "我", "readings": ["góa", "ngó͘"], "choice": 0,
+                                    "numbered": ["gua2", "ngoo2"], "glosses": ["我", ""]}
     assert "system=poj" in data["query"]
 
 
@@ -177,12 +180,20 @@ def test_readings_page_lists_words_with_several_readings(client, article):
     assert 'name="pick-0" value="1"> <span lang="nan-Latn-TW">ngóo</span>' in page
 
 
-def test_a_pick_is_kept_with_the_article(client, article):
+def own_article(client, text="我行路去銀行。\n\n台灣"):
+    """An article made by `client`'s session (its owner)."""
+    client.post(reverse("article_pronunciation:input"), {"text": text, "system": "tl", "tones": "marks",
+                                                         "sandhi": "none", "dialect": "usual"})
+    return Article.objects.order_by("-created").first()
+
+
+def test_a_pick_is_kept_with_the_article(client):
+    article = own_article(client)
     url = reverse("article_pronunciation:readings", args=[article.id])
     response = client.post(url, {"pick-0": "1"})
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.picks == {"0": 1}
+    assert article.picks == {"0": {"word": "我", "reading": "ngoo2"}}
     html = article_html(client.get(article.get_absolute_url()))
     assert html.startswith('<p><span class="fp-char" data-start="0"><ruby>我<rp>(</rp><rt>ngóo</rt>')
     # back to the usual reading
@@ -196,7 +207,8 @@ def test_a_pick_by_script_gets_json_back(client, article):
     response = client.post(url + "?system=poj", {"pick-0": "1"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     data = response.json()
-    assert data["choices"]["0"] == {"text": "我", "readings": ["góa", "ngó͘"], "choice": 1}
+    assert data["choices"]["0"] == {"text": "我", "readings": ["góa", "ngó͘"], "choice": 1,
+                                    "numbered": ["gua2", "ngoo2"], "glosses": ["我", ""]}
     assert data["romanized"].startswith("Ngó͘ kiâⁿ-lō͘")
 
 
@@ -207,7 +219,8 @@ def pick_fields(page: str) -> list[str]:
 def test_the_readings_page_shows_a_page_of_words_at_a_time(client, settings):
     """100,000 × 行 once made one page of 104 MB (21 s of CPU): now READINGS_PER_PAGE words a page."""
     settings.READINGS_PER_PAGE = 3
-    article = Article.objects.create(text="行" * 8)
+    submit(client, "行" * 8)                   # this session's own article: its picks go to it
+    article = Article.objects.get()
     url = reverse("article_pronunciation:readings", args=[article.id])
     pages = [client.get(url, {"page": n, "system": "poj"}) for n in (1, 2, 3)]
     assert [r.status_code for r in pages] == [200, 200, 200]
@@ -229,7 +242,8 @@ def test_the_readings_page_shows_a_page_of_words_at_a_time(client, settings):
     response = client.post(url + "?page=2", {"pick-4": "1", "pick-7": "2"})
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.picks == {"4": 1, "7": 2}
+    readings = fastpron.lookup("行")
+    assert article.picks == {"4": {"word": "行", "reading": readings[1]}, "7": {"word": "行", "reading": readings[2]}}
     third = client.get(url, {"page": 3}).content.decode()
     assert 'name="pick-7" value="2" checked>' in third
 
@@ -360,3 +374,61 @@ def test_the_choices_json_is_json_script_of_the_choices():
     assert f'<script id="fp-choices" type="application/json">{written}</script>' == \
         json_script(reading_choices(tokens), "fp-choices")
     assert count == 4 and "</script>" not in written
+
+
+# -- two systems at once --------------------------------------------------------------
+
+def test_two_systems_at_once(client, article):
+    response = client.get(article.get_absolute_url(), {"system": "tl", "second": "tps"})
+    assert response.status_code == 200
+    html = article_html(response)
+    assert 'class="fp-article fp-system-tl fp-two-systems fp-second-tps"' in response.content.decode()
+    assert html.startswith('<p><span class="fp-char" data-start="0"><ruby>我<rp>(</rp><rt>guá</rt><rp>)</rp>'
+                           '<rt class="fp-rt2">ㆣㄨㄚˋ</rt></ruby></span>')
+    assert '<ruby>灣<rp>(</rp><rt>uân</rt><rp>)</rp><rt class="fp-rt2">ㄨㄢˊ</rt></ruby>' in html
+    # the links of the page keep it; the live switch gets it too
+    assert "dialect=usual&amp;layout=right&amp;second=tps" in response.content.decode()
+    data = client.get(reverse("article_pronunciation:render", args=[article.id]),
+                      {"system": "poj", "second": "tl"}).json()
+    assert '<rt>góa</rt><rp>)</rp><rt class="fp-rt2">guá</rt>' in data["html"]
+    assert data["query"].endswith("&second=tl")
+
+
+def test_a_second_system_equal_to_the_first_or_unknown_is_none(client, article):
+    response = client.get(article.get_absolute_url(), {"system": "poj", "second": "poj"})
+    assert "fp-rt2" not in response.content.decode()
+    response = client.get(article.get_absolute_url(), {"second": "klingon"})
+    assert response.status_code == 400 and "fp-rt2" not in response.content.decode()
+
+
+def test_the_permalink_box_carries_the_options_shown(client, article):
+    response = client.get(article.get_absolute_url(), {"system": "tps", "second": "tl"})
+    page = response.content.decode()
+    assert (f'<input id="permalink" type="text" value="http://testserver{article.get_absolute_url()}'
+            f'?system=tps&amp;tones=marks&amp;sandhi=none&amp;dialect=usual&amp;layout=right&amp;second=tl" readonly>') in page
+    # the language switch comes back to the same view
+    assert (f'<input type="hidden" name="next" value="{article.get_absolute_url()}?system=tps&amp;second=tl">') in page
+
+
+def test_romanised_words_converted_when_asked(client):
+    submit(client, "我愛 Tâi-uân 台灣", system="poj", romanized="convert")
+    article = Article.objects.get()
+    assert article.romanized == "convert"
+    response = client.get(article.get_absolute_url())
+    assert " Tâi-oân <span" in article_html(response) and "Tâi-uân" not in article_html(response)
+    assert 'id="fp-running-text" class="running-text__body">Góa ài Tâi-oân Tâi-oân</p>' in response.content.decode()
+    # the page can show them as typed
+    kept = client.get(article.get_absolute_url(), {"romanized": "keep"})
+    assert " Tâi-uân <span" in article_html(kept)
+    assert "&amp;romanized=convert" in response.content.decode() and "romanized=convert" not in kept.content.decode()
+
+
+@pytest.mark.parametrize("text", ["Hello, world!", "😀🎉", "12345"])
+def test_a_text_with_nothing_to_annotate_gets_a_notice(client, text):
+    submit(client, text)
+    page = client.get(Article.objects.get().get_absolute_url()).content.decode()
+    assert "這篇文章沒有漢字，沒有可以標音的內容" in page
+
+
+def test_no_notice_for_han_text(client, article):
+    assert "沒有可以標音的內容" not in client.get(article.get_absolute_url()).content.decode()

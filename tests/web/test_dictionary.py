@@ -26,8 +26,12 @@ def test_search_page_shows_every_reading_in_every_system(client):
     response = client.get("/dictionary/", {"q": "台灣"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<td><code>Tai5-uan5</code></td>\n          <td>Tâi-uân</td><td>Tâi-oân</td><td>Tai5-uan5</td><td>Dái-wán</td>" \
-           "<td>ㄉㄞˊ ㄨㄢˊ</td><td>tai˨˦ uan˨˦</td><td>皆五地 觀五英</td><td>Dăi-uăn</td>" in page
+    assert ('<td class="lookup-table__numbered"><code>Tai5-uan5</code></td>\n'
+            '          <td class="lookup-table__gloss" lang="zh-Hant-TW" data-label="華語釋義">台灣</td>\n'
+            '          <td data-label="台羅 Tâi-lô">Tâi-uân</td><td data-label="白話字 Pe̍h-ōe-jī">Tâi-oân</td>'
+            '<td data-label="臺灣語言音標 TLPA">Tai5-uan5</td><td data-label="閩拼 Bbánlám pìngyīm">Dái-wán</td>'
+            '<td data-label="方音符號">ㄉㄞˊ ㄨㄢˊ</td><td data-label="國際音標 IPA">tai˨˦ uan˨˦</td>'
+            '<td data-label="十五音">皆五地 觀五英</td><td data-label="台語通用拼音">Dăi-uăn</td></tr>') in page
 
 
 def test_search_without_a_query_shows_the_form(client):
@@ -268,3 +272,34 @@ def test_import_refuses_non_utf8(tmp_path):
         call_command("import_user_dictionary", str(path))
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_user_dictionary", str(tmp_path / "missing.tsv"))
+
+
+def test_search_page_shows_each_readings_mandarin_gloss(client):
+    page = client.get("/dictionary/", {"q": "講"}).content.decode()
+    assert '<code>kong2</code></td>\n          <td class="lookup-table__gloss" lang="zh-Hant-TW" data-label="華語釋義">說情；講</td>' in page
+    assert '<code>kang2</code></td>\n          <td class="lookup-table__gloss" lang="zh-Hant-TW" data-label="華語釋義">講</td>' in page
+
+
+@pytest.mark.parametrize("query", ["tâi-uân", "tai5-uan5", "taiuan", "Tâi-oân", "tai uan", "TAI5-UAN5"])
+def test_search_by_romanisation_finds_the_word(client, query):
+    response = client.get("/dictionary/", {"q": query})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "字典中沒有" not in page
+    assert '<a href="?q=%E5%8F%B0%E7%81%A3">台灣</a>' in page
+
+
+def test_search_by_romanisation_with_tones_keeps_to_those_tones(client):
+    page = client.get("/dictionary/", {"q": "tai5-uan5"}).content.decode()
+    assert ">大員</a>" not in page
+    assert ">大員</a>" in client.get("/dictionary/", {"q": "taiuan"}).content.decode()
+
+
+def test_api_lookup_by_romanisation(client):
+    response = client.get("/api/lookup/tai5-uan5")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["romanized"] is True and data["readings"] == []
+    assert [(w["key"], w["numbered"], w["gloss"]) for w in data["words"]] == [("台灣", "Tai5-uan5", "台灣")]
+    assert data["words"][0]["systems"]["tps"] == "ㄉㄞˊ ㄨㄢˊ"
+    assert client.get("/api/lookup/hello").status_code == 404

@@ -16,7 +16,7 @@ OPTIONS = {"system": "tl", "tones": "marks", "sandhi": "none", "dialect": "usual
 def test_article_form_accepts_a_text_and_normalizes_newlines():
     form = ArticleForm({"text": "台灣\r\n\r\n台灣\r", **OPTIONS})
     assert form.is_valid(), form.errors
-    assert form.cleaned_data == {"text": "台灣\n\n台灣\n", **OPTIONS}
+    assert form.cleaned_data == {"text": "台灣\n\n台灣\n", **OPTIONS, "romanized": "keep"}
 
 
 @pytest.mark.parametrize("text, message", [
@@ -98,9 +98,11 @@ def test_article_picks_round_trip():
     article.set_picks({1: 0})
     article.save()
     article.refresh_from_db()
-    assert article.picks == {"0": 1}
+    assert article.picks == {"0": {"word": "我", "reading": "ngoo2"}}
     assert article.core_picks == {0: 1}
-    article.picks = {"0": "1", "x": 2, "1": None}
+    # old numbered picks still count; a pick whose word is gone, or that is malformed, does not
+    article.picks = {"0": "1", "x": 2, "1": None, "5": {"word": "我", "reading": "ngoo2"},
+                     "6": {"word": 3}}
     assert article.core_picks == {0: 1}
 
 

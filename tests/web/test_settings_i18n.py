@@ -93,11 +93,24 @@ def test_every_message_is_translated_and_compiled():
 
 
 @pytest.mark.django_db
-def test_the_interface_is_traditional_chinese_whatever_the_browser_says(client):
-    response = client.get("/article_pronunciation/input/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+@pytest.mark.parametrize("header, language", [
+    ("en-US,en;q=0.9", "en"), ("zh-TW,zh;q=0.9,en;q=0.8", "zh-hant"), ("zh-CN", "zh-hant"),
+    ("fr-FR,en;q=0.5", "en"), ("fr-FR", "zh-hant"), ("", "zh-hant"), ("en;q=0.2,zh;q=0.8", "zh-hant"),
+    ("en;q=0", "zh-hant"), ("*", "zh-hant"), ("en;q=x", "zh-hant"),
+])
+def test_the_first_visit_follows_the_browsers_accept_language(client, header, language):
+    response = client.get("/article_pronunciation/input/", HTTP_ACCEPT_LANGUAGE=header)
+    assert response.headers["Content-Language"] == language
+    assert "Accept-Language" in response.headers["Vary"]
     page = response.content.decode()
-    assert '<html lang="zh-Hant-TW">' in page
-    assert "<h1>台語文章標音</h1>" in page
+    assert ("<h1>Annotate a Taiwanese text</h1>" in page) == (language == "en")
+
+
+@pytest.mark.django_db
+def test_the_language_switch_wins_over_accept_language(client):
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    response = client.get("/article_pronunciation/input/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-Hant-TW">' in response.content.decode()
     assert response.headers["Content-Language"] == "zh-hant"
 
 

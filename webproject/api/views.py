@@ -16,11 +16,13 @@ from fastpron.annotator import MAX_KEY_LENGTH
 from ..article_pronunciation.options import DEFAULTS, DIALECTS, OPTION_NAMES, SANDHI, SYSTEMS, TONES
 from ..article_pronunciation.options import annotator_options
 from ..dictionary.annotator import shared_annotator
-from ..dictionary.lookup import readings_in_every_system
+from .cors import cors
+from ..dictionary.lookup import is_romanized, readings_in_every_system, words_read_as
 
 CODES = {name: [code for code, _ in choices]       # each option's valid values
          for name, choices in {"system": SYSTEMS, "tones": TONES, "sandhi": SANDHI, "dialect": DIALECTS}.items()}
-ANNOTATE_FIELDS = {"text", "picks", *OPTION_NAMES}
+ANNOTATE_FIELDS = {"text", "picks", "romanized", *OPTION_NAMES}
+ROMANIZED = ("keep", "convert")
 OPENAPI_FILE = settings.BASE_DIR / "docs" / "openapi.yaml"
 JSON_TYPES = ("application/json", "application/problem+json")
 
@@ -103,6 +105,10 @@ def _annotate_request(data: dict) -> tuple[str, dict, dict[int, int]]:
             raise ApiError(400, f"'{name}' must be one of: {', '.join(CODES[name])}; got {json.dumps(value)[:40]}",
                            name)
         options[name] = value
+    romanized = data.get("romanized", "keep")
+    if romanized not in ROMANIZED:
+        raise ApiError(400, f"'romanized' must be one of: keep, convert; got {json.dumps(romanized)[:40]}",
+                       "romanized")
     picks = data.get("picks") or {}
     if not isinstance(picks, dict):
         raise ApiError(400, f"'picks' must be an object of token start -> reading number, not {_json_type(picks)}",
@@ -119,22 +125,45 @@ def _annotate_request(data: dict) -> tuple[str, dict, dict[int, int]]:
 
 
 @csrf_exempt   # reads and writes no session or stored state: a pure function of its input
+@cors("POST")
 def annotate_view(request):
     """POST {text, system?, tones?, sandhi?, dialect?, picks?} -> {options, tokens}."""
     if request.method != "POST":
         return _method_not_allowed("POST")
     try:
-        text, options, picks = _annotate_request(_read_json_object(request))
+        data = _read_json_object(request)
+        text, options, picks = _annotate_request(data)
     except ApiError as err:
         return err.response()
+    head = _answer_head(*options.values())
+    if data.get("romanized") == "convert":
+        text, picks, head = _converted(text, options, picks)
     # The core writes the whole answer as UTF-8 JSON itself (the fields of
     # Token.asdict()): building a dict per token and encoding it cost several times
     # the annotation, and so did a str to be copied and encoded again here, or
     # the ~90 KB of 1,000 characters' tokens copied again to join them.
     body = shared_annotator().to_json(text, picks=picks, text_key="surface", as_bytes=True,
-                                      prefix=_answer_head(*options.values()), suffix=b"}",
+                                      prefix=head, suffix=b"}",
                                       **annotator_options(options))
     return HttpResponse(body, content_type="application/json")
+
+
+def _converted(text: str, options: dict, picks: dict[int, int]) -> tuple[str, dict[int, int], bytes]:
+    """romanized=convert: Tâi-lô/POJ words in `text` rewritten in the chosen system first.
+
+    The tokens are then those of the converted text, which the answer gives
+    as `text`; picks (input offsets) are moved to it.
+    """
+    from fastpron import Options
+    from fastpron.romanized import convert_with_offsets
+    conversion = convert_with_offsets(text, Options.make(**annotator_options(options)))
+    shown = json.dumps({**options, "romanized": "convert"}, ensure_ascii=False)
+    head = f'{{"options":{shown},"text":{json.dumps(conversion.text, ensure_ascii=False)},"tokens":'
+    try:
+        encoded = head.encode()
+    except UnicodeEncodeError:          # a lone surrogate in the text: as an escape
+        encoded = f'{{"options":{shown},"text":{json.dumps(conversion.text)},"tokens":'.encode()
+    return conversion.text, conversion.map_picks(picks) or {}, encoded
 
 
 @functools.lru_cache(maxsize=256)
@@ -144,6 +173,7 @@ def _answer_head(*values: str) -> bytes:
     return f'{{"options":{options},"tokens":'.encode()
 
 
+@cors("GET, HEAD")
 def lookup_view(request, key):
     """GET every reading of a character or word, in every system."""
     if request.method not in ("GET", "HEAD"):
@@ -153,6 +183,12 @@ def lookup_view(request, key):
         return ApiError(400, f"look up one character or word: 1 to {MAX_KEY_LENGTH} characters, no spaces").response()
     annotator = shared_annotator()
     readings = readings_in_every_system(annotator, key)
+    if not readings and is_romanized(key):
+        # Romanisation (Tâi-lô or POJ, tones or none): the words read so.
+        words = words_read_as(annotator, key.replace("-", " ").strip())
+        if words:
+            return _json_response({"key": key, "user_dictionary": False, "systems": [code for code, _ in SYSTEMS],
+                                   "readings": [], "romanized": True, "words": words})
     if not readings:
         return ApiError(404, f"{key} is not in the dictionary").response()
     return _json_response({"key": key, "user_dictionary": key in annotator.user_dictionary,

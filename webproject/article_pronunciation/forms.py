@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext
 
 from .models import Article
-from .options import DEFAULTS, DIALECTS, SANDHI, SYSTEMS, TONES
+from .options import DEFAULTS, DIALECTS, ROMANIZED, SANDHI, SYSTEMS, TONES
 
 SAMPLE_TEXT = "台灣是一个美麗的島嶼，山懸水媠，四季攏有花開。\n阮阿公較早逐工透早就去田裡做穡。"
 
@@ -18,6 +18,11 @@ LAYOUTS = [
     ("right", _("vertical, right of each character")),
     ("over", _("over the characters")),
 ]
+
+
+# The result page's options beyond the article's own, with their defaults.
+DISPLAY_DEFAULTS = {"layout": "right", "second": "", "romanized": "keep"}
+DISPLAY_EXTRAS = tuple(DISPLAY_DEFAULTS)
 
 
 def normalize_newlines(text: str) -> str:
@@ -43,7 +48,10 @@ class ArticleForm(OptionsForm):
         }),
     )
 
-    field_order = ["text", "system", "tones", "sandhi", "dialect"]
+    romanized = forms.ChoiceField(label=_("Tâi-lô or POJ words in the text"), choices=ROMANIZED, initial="keep",
+                                  required=False)
+
+    field_order = ["text", "system", "tones", "sandhi", "dialect", "romanized"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +59,9 @@ class ArticleForm(OptionsForm):
         self.fields["text"].widget.attrs["data-max-length"] = str(self.max_length)
         self.fields["text"].help_text = _("Up to %(limit)s characters. Paragraphs and line breaks are kept.") % {
             "limit": f"{self.max_length:,}"}
+
+    def clean_romanized(self):
+        return self.cleaned_data.get("romanized") or "keep"
 
     def clean_text(self):
         text = normalize_newlines(self.cleaned_data["text"])
@@ -69,19 +80,28 @@ class DisplayForm(OptionsForm):
     """The result page's switches (GET): any option left out keeps the article's own."""
 
     layout = forms.ChoiceField(label=_("方音符號 position"), choices=LAYOUTS, initial="right", required=False)
+    # A second system over each character, above the first (the original tool's two-line ruby).
+    second = forms.ChoiceField(label=_("Also show"), choices=[("", _("no second system")), *SYSTEMS],
+                               initial="", required=False)
+    romanized = forms.ChoiceField(label=_("Tâi-lô or POJ words in the text"), choices=ROMANIZED, required=False)
 
     def __init__(self, data, article: Article):
         self.article = article
-        given = {name: data.get(name) for name in (*article.options, "layout") if data.get(name)}
-        super().__init__({**article.options, "layout": "right", **given})
+        given = {name: data.get(name) for name in (*article.options, *DISPLAY_EXTRAS) if data.get(name)}
+        super().__init__({**self.article_defaults(), **given})
+
+    def article_defaults(self) -> dict:
+        return {**self.article.options, **DISPLAY_DEFAULTS, "romanized": self.article.romanized or "keep"}
 
     def display_options(self) -> dict:
         """The valid options, the article's own where a value was not valid."""
-        values = dict(self.article.options, layout="right")
+        values = self.article_defaults()
         self.is_valid()
         for name in values:
             if name not in self.errors and self.cleaned_data.get(name):
                 values[name] = self.cleaned_data[name]
+        if values["second"] == values["system"]:
+            values["second"] = ""
         return values
 
 

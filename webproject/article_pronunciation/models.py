@@ -8,7 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .options import DEFAULTS, DIALECTS, OPTION_NAMES, SANDHI, SYSTEMS, TONES, annotator_options
+from . import picks as picks_module
+from .options import DEFAULTS, DIALECTS, OPTION_NAMES, ROMANIZED, SANDHI, SYSTEMS, TONES, annotator_options
 
 
 class Article(models.Model):
@@ -19,9 +20,16 @@ class Article(models.Model):
     tones = models.CharField(_("tones"), max_length=16, choices=TONES, default=DEFAULTS["tones"])
     sandhi = models.CharField(_("tone sandhi"), max_length=16, choices=SANDHI, default=DEFAULTS["sandhi"])
     dialect = models.CharField(_("accent"), max_length=16, choices=DIALECTS, default=DEFAULTS["dialect"])
-    # Readings picked on the result page: {"<token start offset>": reading number},
-    # the numbers fastpron's `picks` option takes (0 is the default reading).
+    # Readings picked on the result page: {"<token start offset>": {"word": "講", "reading": "kang2"}},
+    # the reading itself in numbered Tâi-lô (picks.py), never its place in the lexicon's order.
     picks = models.JSONField(_("picked readings"), default=dict, blank=True)
+    # romanized: "convert" rewrites Tâi-lô/POJ words typed in the text in the chosen system.
+    romanized = models.CharField(_("romanised words"), max_length=8, choices=ROMANIZED, default="keep")
+    # The browser session that created the article (a hash of a key kept in that session,
+    # ownership.py); picks from any other session go to a copy.  Empty: nobody's.
+    owner = models.CharField(_("owner"), max_length=64, blank=True, default="", editable=False)
+    # The article this one was copied from, when someone else's picks or edits made it.
+    copied_from = models.UUIDField(_("copied from"), null=True, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -44,21 +52,21 @@ class Article(models.Model):
 
     @property
     def core_picks(self) -> dict[int, int]:
-        """The picks as fastpron takes them: int offsets to int reading numbers."""
-        picks = {}
-        for start, choice in (self.picks or {}).items():
-            try:
-                picks[int(start)] = int(choice)
-            except (TypeError, ValueError):
-                continue
-        return picks
+        """The picks as fastpron takes them: int offsets to reading numbers, in today's lexicon order."""
+        from ..dictionary.annotator import shared_annotator
+        return picks_module.to_numbers(self.text, self.picks, shared_annotator())
 
-    def set_picks(self, changes: dict[int, int]) -> None:
-        """Merge picked readings; 0 (the default reading) removes a pick."""
+    def set_picks(self, changes: dict[int, int], tokens=None) -> None:
+        """Merge picked readings given by number (a form's); 0 (the usual reading) removes a pick."""
+        from ..dictionary.annotator import shared_annotator
+        self.merge_picks(picks_module.from_numbers(self.text, changes, shared_annotator(), tokens))
+
+    def merge_picks(self, changes: dict[int, dict | None]) -> None:
+        """Merge stored picks ({start: {"word", "reading"}}); None removes the pick at that start."""
         picks = dict(self.picks or {})
-        for start, choice in changes.items():
-            if choice:
-                picks[str(start)] = choice
+        for start, value in changes.items():
+            if value:
+                picks[str(start)] = value
             else:
                 picks.pop(str(start), None)
         self.picks = picks

@@ -28,6 +28,10 @@ DIALECTS = [
     ("south", _("Zhangzhou-leaning (偏漳)")),
     ("north", _("Quanzhou-leaning (偏泉)")),
 ]
+ROMANIZED = [
+    ("keep", _("leave them as typed")),
+    ("convert", _("write them in the chosen system")),
+]
 DEFAULTS = {"system": "tl", "tones": "marks", "sandhi": "none", "dialect": "usual"}
 OPTION_NAMES = tuple(DEFAULTS)
 

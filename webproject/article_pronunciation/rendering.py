@@ -13,18 +13,68 @@ import re
 
 from django.utils.safestring import SafeString, mark_safe
 
+from fastpron import glossary
+
 BLANK_LINES = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)*\n")
 TAG = re.compile(r"<[^>]*>")
 
 
-def paragraphs(annotated_html: str) -> list[SafeString]:
+# A word (or unknown character) of fastpron's HTML with the CJK punctuation
+# that opens before it or closes after it.
+OPENING = "「『（《〈【〔(“‘"
+CLOSING = "、。，．！？：；」』）》〉】〕,.!?:;)”’…"
+WORD_WITH_PUNCTUATION = re.compile(
+    rf'([{OPENING}]*)(<span class="fp-(?:word|char)" data-start="\d+">(?:(?!</span>).)*</span>'
+    rf'|<span class="fp-unknown">[^<]*</span>)([{CLOSING}]*)', re.S)
+
+
+def paragraphs(annotated_html: str, keep_punctuation_with_words: bool = False) -> list[SafeString]:
     """fastpron's HTML (newlines kept as \\n) split into paragraphs at blank lines.
 
     Single line breaks stay inside a paragraph; the page shows them with
     `white-space: pre-wrap`.  The pieces are fastpron's escaped output, so
-    they are marked safe.
+    they are marked safe.  With `keep_punctuation_with_words`, punctuation
+    is tied to the word beside it (see `tie_punctuation`).
     """
+    if keep_punctuation_with_words:
+        annotated_html = tie_punctuation(annotated_html)
     return [mark_safe(part.strip("\n")) for part in BLANK_LINES.split(annotated_html) if part.strip("\n")]
+
+
+def tie_punctuation(annotated_html: str) -> str:
+    """Wrap each word and the punctuation around it in `<span class="fp-nb">`.
+
+    On the result page every character is a box (ruby.css: evenly spaced
+    characters, vertical 方音符號), and a browser may break a line between a
+    box and the 。 or ， after it; the page keeps
+    an .fp-nb together (white-space: nowrap), so no line starts with closing
+    punctuation and none ends with an opening one.
+    """
+    def wrap(match):
+        if not match.group(1) and not match.group(3):
+            return match.group(0)
+        return f'<span class="fp-nb">{match.group(0)}</span>'
+    return WORD_WITH_PUNCTUATION.sub(wrap, annotated_html)
+
+
+RT = re.compile(r"<rt>(.*?)</rt>", re.S)
+RUBY_END = "</rp></ruby>"
+
+
+def with_second_readings(annotated_html: str, second_html: str) -> str:
+    """fastpron's HTML with each character's reading in a second system added, `<rt class="fp-rt2">`.
+
+    Both are fastpron's output for the same text, picks and segmentation
+    (only the system differs), so their readings come in the same order:
+    the n-th reading of `second_html` goes into the n-th <ruby>.
+    """
+    seconds = iter(RT.findall(second_html))
+    pieces = annotated_html.split(RUBY_END)
+    out = []
+    for piece in pieces[:-1]:
+        out.append(f'{piece}</rp><rt class="fp-rt2">{next(seconds, "")}</rt></ruby>')
+    out.append(pieces[-1])
+    return "".join(out)
 
 
 def ruby_text(annotated_html: str) -> str:
@@ -36,43 +86,52 @@ def ruby_text(annotated_html: str) -> str:
     return html.unescape(TAG.sub("", annotated_html))
 
 
-def reading_choices(tokens) -> dict[str, dict]:
+def reading_choices(tokens, annotator=None) -> dict[str, dict]:
     """The tokens that have several readings: start -> text, readings in lexicon order, choice.
 
     fastpron gives each token the reading in use (`choice`, its number in
     lexicon order) and the others (`alternatives`); a pick is that number.
+    With `annotator`, each also gets `numbered` (the readings in numbered
+    Tâi-lô) and `glosses` (their Mandarin glosses, "" where none is known).
     """
-    choices = {}
-    for token in tokens:
-        if token.alternatives:
-            readings = list(token.alternatives)
-            readings.insert(token.choice, token.reading)
-            choices[str(token.start)] = {"text": token.text, "readings": readings, "choice": token.choice}
-    return choices
+    looked_up = {}
+    return {str(token.start): _choice(token, annotator, looked_up) for token in tokens if token.alternatives}
+
+
+def _choice(token, annotator, looked_up: dict) -> dict:
+    """One token's entry of reading_choices; `looked_up` keeps each word's look-up for the next."""
+    readings = list(token.alternatives)
+    readings.insert(token.choice, token.reading)
+    choice = {"text": token.text, "readings": readings, "choice": token.choice}
+    if annotator is not None:
+        if token.text not in looked_up:
+            numbered = annotator.lookup(token.text)
+            looked_up[token.text] = (numbered, glossary.glosses(token.text, numbered))
+        numbered, glosses = looked_up[token.text]
+        if len(numbered) == len(readings):
+            choice["numbered"], choice["glosses"] = numbered, glosses
+    return choice
 
 
 # What django.utils.html.json_script escapes, so that the JSON can sit in a <script> element.
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def choices_json(tokens) -> tuple[SafeString, int]:
-    """reading_choices(tokens) as JSON, escaped as json_script escapes it, and its length.
+def choices_json(tokens, annotator=None) -> tuple[SafeString, int]:
+    """reading_choices(tokens, annotator) as JSON, escaped as json_script escapes it, and its length.
 
     The same text as json_script(reading_choices(tokens)) gives, written piece by
     piece: each distinct word and set of readings is encoded once.  For 100,000
     × 行 the dicts and their encoding and escaping had cost about 60 MB more.
     """
-    encoded, parts = {}, []
+    encoded, parts, looked_up = {}, [], {}
     for token in tokens:
         if not token.alternatives:
             continue
         key = (token.text, token.reading, token.alternatives, token.choice)
         value = encoded.get(key)
         if value is None:
-            readings = list(token.alternatives)
-            readings.insert(token.choice, token.reading)
-            value = encoded[key] = json.dumps({"text": token.text, "readings": readings,
-                                               "choice": token.choice}).translate(SCRIPT_ESCAPES)
+            value = encoded[key] = json.dumps(_choice(token, annotator, looked_up)).translate(SCRIPT_ESCAPES)
         parts.append(f'"{token.start}": {value}')
     return mark_safe("{" + ", ".join(parts) + "}"), len(parts)
 

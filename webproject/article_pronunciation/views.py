@@ -20,10 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..dictionary.annotator import shared_annotator
+from . import ownership
 from .forms import ArticleForm, DisplayForm, parse_picks
 from .models import Article
+from .picks import apply_to_all, carry_over, from_numbers
 from .options import OPTION_NAMES, SYSTEM_LABELS
-from .rendering import ambiguous_tokens, choices_json, json_with_tokens, paragraphs, reading_rows, ruby_text
+from .rendering import (ambiguous_tokens, choices_json, json_with_tokens, paragraphs, reading_rows, ruby_text,
+                        with_second_readings)
 
 SESSION_KEY = "article_pronunciation.latest"
 DOWNLOADS = {
@@ -54,9 +57,9 @@ def input_view(request):
             raise BadRequest("form data that is not UTF-8")
         form = ArticleForm(request.POST)
         if form.is_valid():
-            article = Article.objects.create(**form.cleaned_data)
+            article = Article.objects.create(**form.cleaned_data, **_edit_fields(request, form.cleaned_data["text"]))
             request.session[SESSION_KEY] = str(article.id)
-            return redirect("article_pronunciation:latest")
+            return redirect(article)      # the permalink, so the address bar shows it
         # The text comes back in the form, with the errors beside it.
         return render(request, "article_pronunciation/input.html", {"form": form}, status=400)
     initial = {}
@@ -65,7 +68,18 @@ def input_view(request):
         initial.update(source.options)
         if request.GET.get("from"):
             initial["text"] = source.text
-    return render(request, "article_pronunciation/input.html", {"form": ArticleForm(initial=initial)})
+    return render(request, "article_pronunciation/input.html",
+                  {"form": ArticleForm(initial=initial), "source_id": request.GET.get("from") and source and source.id})
+
+
+def _edit_fields(request, text: str) -> dict:
+    """A new article's owner (this session), and the picks it keeps from the article it edits."""
+    fields = {"owner": ownership.owner_of(request, create=True)}
+    source = _article_from_query(request.POST.get("from"))
+    if source is not None:
+        fields["picks"] = carry_over(source.text, text, source.picks)
+        fields["copied_from"] = source.id
+    return fields
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -109,21 +123,29 @@ def _display(request, article: Article):
 def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
     annotator = shared_annotator()
     picks = article.core_picks
-    html = annotator.to_html(article.text, picks=picks, **annotator_options)
-    choices, choice_count = choices_json(annotator.annotate(article.text, picks=picks, **annotator_options))
-    query = urlencode({name: display[name] for name in (*OPTION_NAMES, "layout")})
+    text_options = {**annotator_options, "romanized": display.get("romanized") or "keep"}
+    html = annotator.to_html(article.text, picks=picks, **text_options)
+    tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
+    if display.get("second"):
+        second = annotator.to_html(article.text, picks=picks, **{**text_options, "system": display["second"]})
+        html = with_second_readings(html, second)
+    choices, choice_count = choices_json(tokens, annotator)
+    query = urlencode(_query(display))
     return {
-        "paragraphs": paragraphs(html),
-        "romanized": annotator.romanize(article.text, picks=picks, **annotator_options),
+        "paragraphs": paragraphs(html, keep_punctuation_with_words=True),
+        "romanized": annotator.romanize(article.text, picks=picks, **text_options),
         "choices_json": choices,
         "choice_count": choice_count,
+        "nothing_to_annotate": not any(token.kind != "other" for token in tokens),
         "query": query,
     }
 
 
 def _article_classes(display: dict) -> str:
     classes = [f"fp-article fp-system-{display['system']}"]
-    if display["system"] == "tps" and display["layout"] == "right":
+    if display.get("second"):
+        classes.append(f"fp-two-systems fp-second-{display['second']}")
+    elif display["system"] == "tps" and display["layout"] == "right":
         classes.append("fp-ruby-right")
     return " ".join(classes)
 
@@ -137,23 +159,26 @@ def _result_page(request, article: Article, is_latest: bool):
         "display": display,
         "system_label": SYSTEM_LABELS[display["system"]],
         "article_classes": _article_classes(display),
-        "permalink": request.build_absolute_uri(article.get_absolute_url()),
+        "permalink": _permalink(request, article, rendered["query"]),
         "is_latest": is_latest,
+        "is_owner": ownership.is_owner(request, article),
+        "can_undo": ownership.can_undo(request, article),
         **rendered,
     }
     return render(request, "article_pronunciation/pronunciation.html", context, status=400 if form.errors else 200)
 
 
-def _fragment_response(request, article: Article, status: int | None = None) -> HttpResponse:
+def _fragment_response(request, article: Article, status: int | None = None, extra=None) -> HttpResponse:
     """JSON for the page's scripts: the article's HTML, running text and choices in the
-    options asked for.  The choices, already JSON, are put in as they are."""
+    options asked for, and the fields `extra(rendered)` gives.  The choices, already JSON, are put in as they are."""
     form, display, annotator_options = _display(request, article)
     rendered = _rendered(article, display, annotator_options)
     html = render_to_string("article_pronunciation/_article.html",
                             {"paragraphs": rendered["paragraphs"], "article_classes": _article_classes(display)})
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
     head = json.dumps({"html": html, "romanized": rendered["romanized"], "query": rendered["query"],
-                       "system_label": str(SYSTEM_LABELS[display["system"]]), "errors": errors})
+                       "system_label": str(SYSTEM_LABELS[display["system"]]), "errors": errors,
+                       **(extra(rendered) if extra else {})})
     return HttpResponse(f'{head[:-1]}, "choices": {rendered["choices_json"]}}}', content_type="application/json",
                         status=status or (400 if errors else 200))
 
@@ -183,10 +208,9 @@ def readings_view(request, article_id):
     if request.method == "POST":
         picks, errors = parse_picks(request.POST, {token.start: len(token.alternatives) + 1 for token in tokens})
         if not errors:
-            article.set_picks(picks)
-            article.save(update_fields=["picks", "updated"])
+            article = save_picks(request, article, picks, tokens)
             if wants_json:
-                return _fragment_response(request, article, status=200)
+                return _picks_response(request, article)
             messages.success(request, _("Your readings are saved with the article."))
             return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}")
         if wants_json:
@@ -200,7 +224,12 @@ def readings_view(request, article_id):
 
 
 def _query(display: dict) -> dict:
-    return {name: display[name] for name in (*OPTION_NAMES, "layout")}
+    query = {name: display[name] for name in (*OPTION_NAMES, "layout")}
+    if display.get("second"):
+        query["second"] = display["second"]
+    if display.get("romanized") == "convert":
+        query["romanized"] = "convert"
+    return query
 
 
 @require_safe
@@ -246,3 +275,54 @@ def standalone_css() -> str:
         return f.read()
 
 
+
+
+def save_picks(request, article: Article, picks: dict[int, int], tokens) -> Article:
+    """Save picks (by number) for this session: on its own article, else on a copy it then owns.
+
+    With `apply_to_all` in the form, each pick goes to every token of the same word.
+    """
+    article = ownership.writable(request, article)
+    stored = from_numbers(article.text, picks, shared_annotator(), tokens)
+    if request.POST.get("apply_to_all"):
+        for value in [v for v in stored.values() if v]:
+            stored.update(apply_to_all(article.text, value["word"], value["reading"], shared_annotator(), tokens))
+        for start in [s for s, v in stored.items() if v is None]:
+            word = next((t.text for t in tokens if t.start == start), None)
+            if word:
+                usual = shared_annotator().lookup(word)[0]
+                stored.update(apply_to_all(article.text, word, usual, shared_annotator(), tokens))
+    ownership.remember_for_undo(request, article)
+    article.merge_picks(stored)
+    article.save(update_fields=["picks", "updated"])
+    return article
+
+
+def _permalink(request, article: Article, query: str) -> str:
+    """The article's address with the options it is shown in: what the Copy button copies."""
+    return f"{request.build_absolute_uri(article.get_absolute_url())}?{query}"
+
+
+def _picks_response(request, article: Article) -> HttpResponse:
+    """The re-rendered article after a pick, with where it now lives (a copy has its own permalink)."""
+    return _fragment_response(request, article, status=200, extra=lambda rendered: {
+        "article_id": str(article.id),
+        "permalink": _permalink(request, article, rendered["query"]),
+        "can_undo": ownership.can_undo(request, article)})
+
+
+@require_http_methods(["POST"])
+def undo_view(request, article_id):
+    """Put back the picks before this session's last change to its own article."""
+    article = get_object_or_404(Article, pk=article_id)
+    done = ownership.undo(request, article)
+    if "application/json" in request.headers.get("Accept", ""):
+        if not done:
+            return JsonResponse({"error": _("There is no pick to undo.")}, status=400)
+        return _picks_response(request, article)
+    if done:
+        messages.success(request, _("The last change to the readings was undone."))
+    else:
+        messages.info(request, _("There is no pick to undo."))
+    form, display, annotator_options = _display(request, article)
+    return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}")

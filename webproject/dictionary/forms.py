@@ -7,14 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from fastpron.annotator import MAX_KEY_LENGTH
 
+from .lookup import is_romanized
+
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Character or word"), max_length=MAX_KEY_LENGTH,
+    q = forms.CharField(label=_("Character, word or romanisation"), max_length=MAX_KEY_LENGTH,
                         widget=forms.TextInput(attrs={"placeholder": "行", "lang": "nan-Hant-TW",
                                                       "autocomplete": "off", "type": "search"}))
 
     def clean_q(self):
-        value = "".join(self.cleaned_data["q"].split())
+        words = self.cleaned_data["q"].split()
+        # Han text loses its spaces; romanisation keeps one between syllables (tâi uân).
+        value = " ".join(words) if is_romanized(" ".join(words)) else "".join(words)
         if not value:
             raise forms.ValidationError(_("Enter a character or a word."), code="required")
         return value

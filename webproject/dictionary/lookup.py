@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fastpron import glossary
 from fastpron.syllable import SyllableError, alternants
 from fastpron.systems import parse_parts
 
@@ -14,11 +15,31 @@ CATEGORIES = ("平", "上", "去", "入")
 
 
 def readings_in_every_system(annotator, key: str) -> list[dict]:
-    """[{numbered, systems: {code: rendered}}] for each reading of `key`, best first."""
+    """[{numbered, gloss, systems: {code: rendered}}] for each reading of `key`, best first.
+
+    `gloss` is the Mandarin gloss of that reading (Taihoa, iTaigi), "" if none is known.
+    """
     return [
-        {"numbered": numbered,
+        {"numbered": numbered, "gloss": glossary.gloss(key, numbered),
          "systems": {code: annotator.render_reading(numbered, system=code) for code, _ in SYSTEMS}}
         for numbered in annotator.lookup(key)
+    ]
+
+
+def is_romanized(query: str) -> bool:
+    """A query with no Han character (nor anything else outside Latin letters, digits, marks, - and spaces)."""
+    return bool(query) and all(ch.isascii() and (ch.isalnum() or ch in "- ") or "\u00c0" <= ch <= "\u024f"
+                               or "\u0300" <= ch <= "\u036f" or "\u1e00" <= ch <= "\u1eff" or ch == "\u207f"
+                               for ch in query)
+
+
+def words_read_as(annotator, query: str, limit: int = 40) -> list[dict]:
+    """Words of the lexicon read as the romanised `query` (Tâi-lô or POJ, tones or none), commonest first:
+    [{key, numbered, gloss, systems}]."""
+    return [
+        {"key": key, "numbered": numbered, "gloss": glossary.gloss(key, numbered),
+         "systems": {code: annotator.render_reading(numbered, system=code) for code, _ in SYSTEMS}}
+        for key, numbered in glossary.find_by_reading(query, limit)
     ]
 
 

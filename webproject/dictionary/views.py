@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from ..article_pronunciation.options import SYSTEMS
 from .annotator import shared_annotator
 from .forms import FanqieForm, SearchForm
-from .lookup import fanqie_of_characters, readings_in_every_system
+from .lookup import fanqie_of_characters, is_romanized, readings_in_every_system, words_read_as
 
 
 @require_safe
@@ -24,10 +24,13 @@ def search_view(request):
             key = form.cleaned_data["q"]
             context["key"] = key
             context["entries"] = [
-                {**entry, "cells": [entry["systems"][code] for code, _label in SYSTEMS]}
+                {**entry, "cells": [(label, entry["systems"][code]) for code, label in SYSTEMS]}
                 for entry in readings_in_every_system(annotator, key)]
             context["from_user_dictionary"] = key in annotator.user_dictionary
-            if not context["entries"] and len(key) > 1:
+            if not context["entries"] and is_romanized(key):
+                context["matches"] = [{**match, "cells": [(label, match["systems"][code]) for code, label in SYSTEMS]}
+                                      for match in words_read_as(annotator, key)]
+            elif not context["entries"] and len(key) > 1:
                 context["parts"] = [token for token in annotator.annotate(key) if token.kind in ("word", "char")]
         else:
             status = 400

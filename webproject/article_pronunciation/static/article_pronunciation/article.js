@@ -53,6 +53,7 @@
   }
 
   function apply(payload) {
+    status.removeAttribute("data-busy");
     var old = article();
     var holder = document.createElement("div");
     holder.innerHTML = payload.html;     // fastpron's output: every user string escaped
@@ -64,6 +65,12 @@
       link.href = link.href.split("?")[0] + "?" + payload.query;
     });
     history.replaceState(null, "", location.pathname + "?" + payload.query);
+    // the permalink box and the language switch follow the options shown
+    var permalink = document.getElementById("permalink");
+    if (permalink) permalink.value = permalink.value.split("?")[0] + "?" + payload.query;
+    document.querySelectorAll(".language-switch input[name=next]").forEach(function (input) {
+      input.value = location.pathname + "?" + payload.query;
+    });
     markChoices();
   }
 
@@ -82,7 +89,10 @@
   optionsForm.addEventListener("change", function () {
     showLayoutField();
     closePicker();
-    status.textContent = "…";
+    status.textContent = status.getAttribute("data-working") || "…";
+    status.setAttribute("data-busy", "");
+    article().setAttribute("aria-busy", "true");
+    article().classList.add("is-updating");
     request(optionsForm.getAttribute("data-render-url") + "?" + query())
       .then(function (payload) { apply(payload); status.textContent = ""; })
       .catch(function () { optionsForm.submit(); });   // fall back to a page load
@@ -92,6 +102,39 @@
     optionsForm.dispatchEvent(new Event("change"));
   });
   showLayoutField();
+
+  // -- picks on someone else's article go to a copy; undo -----------------
+  var undoForm = document.getElementById("fp-undo-form");
+
+  function moved(payload) {
+    // A pick on an article of another browser made a copy: every link and
+    // form of the page now points at the copy, and so does the address bar.
+    var old = pickForm.action.match(/pronunciation\/([0-9a-f-]{36})\//);
+    if (payload.article_id && old && old[1] !== payload.article_id) {
+      var swap = function (value) { return value.split(old[1]).join(payload.article_id); };
+      document.querySelectorAll("a[href*='" + old[1] + "']").forEach(function (a) { a.href = swap(a.href); });
+      document.querySelectorAll("form[action*='" + old[1] + "']").forEach(function (f) { f.action = swap(f.action); });
+      optionsForm.setAttribute("data-render-url", swap(optionsForm.getAttribute("data-render-url")));
+      var permalink = document.getElementById("permalink");
+      if (permalink && payload.permalink) permalink.value = payload.permalink;
+      document.querySelectorAll(".language-switch input[name=next]").forEach(function (input) {
+        input.value = swap(input.value);
+      });
+      history.replaceState(null, "", swap(location.pathname) + location.search);
+      document.querySelectorAll(".hint--copy").forEach(function (el) { el.hidden = true; });
+    }
+    if (undoForm) undoForm.hidden = !payload.can_undo;
+  }
+
+  if (undoForm) {
+    undoForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      status.textContent = "…";
+      request(undoForm.action.split("?")[0] + "?" + query(), {method: "POST", body: new FormData(undoForm)})
+        .then(function (payload) { moved(payload); apply(payload); status.textContent = ""; })
+        .catch(function () { undoForm.submit(); });
+    });
+  }
 
   // -- reading picker ------------------------------------------------------
   function markChoices() {
@@ -111,6 +154,14 @@
     if (!choice) return;
     current = el;
     picker.querySelector(".picker__title").textContent = choice.text;
+    var applyAll = document.getElementById("fp-apply-all");
+    if (applyAll) {
+      var same = Object.keys(choices).filter(function (start) { return choices[start].text === choice.text; });
+      applyAll.checked = false;
+      applyAll.closest("label").hidden = same.length < 2;
+      var caption = applyAll.parentNode.querySelector("span");
+      caption.textContent = caption.getAttribute("data-template").replace("{word}", choice.text);
+    }
     var list = picker.querySelector(".picker__list");
     list.textContent = "";
     choice.readings.forEach(function (reading, number) {
@@ -119,9 +170,22 @@
       button.type = "button";
       button.setAttribute("aria-pressed", number === choice.choice ? "true" : "false");
       button.setAttribute("data-number", String(number));
+      var label = document.createElement("span");
+      label.className = "picker__reading";
       var text = document.createElement("span");
+      text.className = "picker__romanized";
+      text.lang = "nan-Latn-TW";
       text.textContent = reading;
-      button.appendChild(text);
+      label.appendChild(text);
+      var gloss = choice.glosses && choice.glosses[number];
+      if (gloss) {
+        var meaning = document.createElement("span");
+        meaning.className = "picker__gloss";
+        meaning.lang = "zh-Hant-TW";
+        meaning.textContent = gloss;
+        label.appendChild(meaning);
+      }
+      button.appendChild(label);
       if (number === 0) {
         var note = document.createElement("small");
         note.textContent = picker.getAttribute("data-default");
@@ -150,10 +214,13 @@
     var start = current.getAttribute("data-start");
     var body = new FormData(pickForm);
     body.append("pick-" + start, String(number));
+    var applyAll = document.getElementById("fp-apply-all");
+    if (applyAll && applyAll.checked) body.append("apply_to_all", "1");
     status.textContent = "…";
     request(pickForm.action + "?" + query(), {method: "POST", body: body})
       .then(function (payload) {
         closePicker(false);
+        moved(payload);
         apply(payload);
         status.textContent = picker.getAttribute("data-saved");
         var again = article().querySelector('[data-start="' + start + '"]');

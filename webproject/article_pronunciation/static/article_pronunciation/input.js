@@ -34,7 +34,17 @@
     if (update()) {
       event.preventDefault();
       textarea.focus();
+      return;
     }
+    // the server is working: say so, and do not send the text twice
+    var working = document.querySelector(".submit-status");
+    var button = textarea.form.querySelector("button[type=submit]");
+    if (working) {
+      working.textContent = working.getAttribute("data-working");
+      working.setAttribute("data-busy", "");
+    }
+    if (button) button.disabled = true;
+    textarea.form.setAttribute("aria-busy", "true");
   });
   update();
 })();

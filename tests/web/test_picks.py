@@ -1,0 +1,144 @@
+"""Picks that keep their meaning: stored as readings, kept by edits, applied to every
+occurrence, owned by the session that made the article (others get a copy), undone."""
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+
+from webproject.article_pronunciation import picks as picks_module
+from webproject.article_pronunciation.models import Article
+from webproject.dictionary.models import UserEntry
+
+OPTIONS = {"system": "tl", "tones": "marks", "sandhi": "none", "dialect": "usual"}
+pytestmark = pytest.mark.django_db
+
+
+def create(client, text, **extra):
+    response = client.post(reverse("article_pronunciation:input"), {"text": text, **OPTIONS, **extra})
+    assert response.status_code == 302
+    return Article.objects.order_by("-created").first()
+
+
+def pick(client, article, start, number, accept_json=False, **extra):
+    url = reverse("article_pronunciation:readings", args=[article.id])
+    headers = {"HTTP_ACCEPT": "application/json"} if accept_json else {}
+    return client.post(url, {f"pick-{start}": str(number), **extra}, **headers)
+
+
+def rt(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    return [part.split("</rt>")[0] for part in page.split("<rt>")[1:]]
+
+
+def test_a_pick_survives_a_user_dictionary_entry_that_reorders_the_readings(client):
+    article = create(client, "你講")
+    assert pick(client, article, 1, 1).status_code == 302          # káng, the second reading
+    article.refresh_from_db()
+    assert article.picks == {"1": {"word": "講", "reading": "kang2"}}
+    assert rt(client, article) == ["lí", "káng"]
+    UserEntry.objects.create(key="講", readings="káng, kóng")     # the admin puts káng first
+    assert rt(client, article) == ["lí", "káng"]
+    entry = UserEntry.objects.get(key="講")
+    entry.readings = "kóng, tshò"                                   # káng gone: the usual reading, not another
+    entry.save()
+    assert rt(client, article) == ["lí", "kóng"]
+
+
+def test_editing_keeps_the_picks_of_unchanged_words(client):
+    article = create(client, "你講。我講。")
+    pick(client, article, 1, 1)
+    pick(client, article, 4, 1)
+    article.refresh_from_db()
+    assert set(article.picks) == {"1", "4"}
+    response = client.post(reverse("article_pronunciation:input"),
+                           {"text": "你講。今仔日我講。", "from": str(article.id), **OPTIONS})
+    assert response.status_code == 302
+    edited = Article.objects.order_by("-created").first()
+    assert edited.id != article.id and edited.copied_from == article.id
+    assert edited.picks == {"1": {"word": "講", "reading": "kang2"}, "7": {"word": "講", "reading": "kang2"}}
+    assert rt(client, edited) == ["lí", "káng", "kin", "á", "ji̍t", "guá", "káng"]
+    # the edit form carries the article it edits
+    page = client.get(reverse("article_pronunciation:input"), {"from": str(article.id)}).content.decode()
+    assert f'<input type="hidden" name="from" value="{article.id}">' in page
+
+
+def test_carry_over_drops_the_picks_of_changed_words():
+    picks = {"0": {"word": "講", "reading": "kang2"}, "2": {"word": "講", "reading": "kang2"}}
+    assert picks_module.carry_over("講伊講", "講你講", picks) == picks
+    assert picks_module.carry_over("講伊講", "說伊講", picks) == {"2": {"word": "講", "reading": "kang2"}}
+    assert picks_module.carry_over("講伊講", "", picks) == {}
+
+
+def test_apply_a_reading_to_every_occurrence(client):
+    article = create(client, "講，講，講。")
+    response = pick(client, article, 2, 1, accept_json=True, apply_to_all="1")
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert sorted(article.picks) == ["0", "2", "4"]
+    assert {value["reading"] for value in article.picks.values()} == {"kang2"}
+    assert response.json()["romanized"] == "Káng, káng, káng."
+    # and back to the usual reading everywhere
+    pick(client, article, 4, 0, apply_to_all="1")
+    article.refresh_from_db()
+    assert article.picks == {}
+
+
+def test_picks_from_another_session_go_to_a_copy(client):
+    article = create(client, "你講")
+    pick(client, article, 1, 1)
+    stranger = Client()
+    response = pick(stranger, article, 1, 0)
+    copy = Article.objects.order_by("-created").first()
+    assert copy.id != article.id and copy.copied_from == article.id
+    assert response.status_code == 302 and response["Location"].startswith(copy.get_absolute_url())
+    article.refresh_from_db()
+    assert article.picks == {"1": {"word": "講", "reading": "kang2"}}     # the owner's stays
+    assert copy.picks == {}
+    assert rt(stranger, article) == ["lí", "káng"] and rt(stranger, copy) == ["lí", "kóng"]
+    # the stranger owns the copy: a second pick changes it in place, even sent to the original
+    data = pick(stranger, copy, 1, 1, accept_json=True).json()
+    assert data["article_id"] == str(copy.id) and data["permalink"] == (
+        f"http://testserver{copy.get_absolute_url()}?system=tl&tones=marks&sandhi=none&dialect=usual&layout=right")
+    assert pick(stranger, article, 1, 0, accept_json=True).json()["article_id"] == str(copy.id)
+    assert Article.objects.count() == 2
+    # the stranger sees the notice on the owner's article, the owner does not
+    notice = "這篇文章是在別的瀏覽器建立的"
+    assert notice in stranger.get(article.get_absolute_url()).content.decode()
+    assert notice not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_pick_by_script_on_someone_elses_article_says_where_the_copy_is(client, article):
+    data = pick(client, article, 0, 1, accept_json=True).json()
+    copy = Article.objects.get(copied_from=article.id)
+    assert data["article_id"] == str(copy.id) and data["can_undo"] is True
+    article.refresh_from_db()
+    assert article.picks == {}
+
+
+def test_the_owner_can_undo_picks(client):
+    article = create(client, "你講")
+    undo = reverse("article_pronunciation:undo", args=[article.id])
+    assert client.post(undo, HTTP_ACCEPT="application/json").status_code == 400
+    pick(client, article, 1, 1)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'action="{undo}?' in page and 'id="fp-undo-form"' in page
+    data = client.post(undo, HTTP_ACCEPT="application/json").json()
+    assert data["romanized"] == "Lí kóng" and data["can_undo"] is False
+    article.refresh_from_db()
+    assert article.picks == {}
+    # nobody else can
+    pick(client, article, 1, 1)
+    assert Client().post(undo, HTTP_ACCEPT="application/json").status_code == 400
+    article.refresh_from_db()
+    assert article.picks == {"1": {"word": "講", "reading": "kang2"}}
+
+
+def test_the_migration_turns_numbered_picks_into_readings():
+    from importlib import import_module
+    migration = import_module("webproject.article_pronunciation.migrations.0002_picks_as_readings_and_owner")
+    article = Article.objects.create(text="我講。的。", picks={"0": 1, "1": 1, "3": 2, "9": 1, "x": 1})
+    migration.numbers_to_readings(apps, None)
+    article.refresh_from_db()
+    assert article.picks == {"0": {"word": "我", "reading": "ngoo2"}, "1": {"word": "講", "reading": "kang2"},
+                             "3": {"word": "的", "reading": "tik8"}}

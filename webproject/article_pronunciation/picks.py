@@ -1,0 +1,105 @@
+"""Picked readings, stored as the readings themselves.
+
+An article keeps its picks as ``{"<token start>": {"word": "講", "reading": "kang2"}}``:
+the word as it stands in the text at that offset and the reading picked, in
+numbered Tâi-lô.  fastpron's `picks` option takes reading *numbers* (the
+reading's place in the lexicon's order), and that order changes when the
+lexicon or the user dictionary does (adding 講 = "káng, kóng" in the admin
+swaps them), so the numbers are worked out again at every rendering:
+
+- a pick whose word is no longer at its offset, or whose reading the word no
+  longer has, is ignored (never turned into another reading);
+- `carry_over` moves the picks of the words an edit did not touch to their
+  new offsets.
+
+Articles saved before this stored bare numbers (``{"0": 1}``); migration
+0002 turned them into readings, and a number still found is used as it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+
+def stored(word: str, reading: str) -> dict:
+    return {"word": word, "reading": reading}
+
+
+def to_numbers(text: str, picks: dict, annotator) -> dict[int, int]:
+    """Stored picks -> {start: reading number} for fastpron, as the lexicon stands now."""
+    numbers: dict[int, int] = {}
+    for key, value in (picks or {}).items():
+        try:
+            start = int(key)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(value, dict):
+            word, reading = value.get("word"), value.get("reading")
+            if not isinstance(word, str) or not isinstance(reading, str) or not word:
+                continue
+            if start < 0 or text[start:start + len(word)] != word:
+                continue
+            readings = annotator.lookup(word)
+            if reading in readings:
+                numbers[start] = readings.index(reading)
+        else:
+            try:
+                numbers[start] = int(value)       # an old pick, by number
+            except (TypeError, ValueError):
+                continue
+    return numbers
+
+
+def from_numbers(text: str, changes: dict[int, int], annotator, tokens=None) -> dict[int, dict | None]:
+    """{start: reading number} (a form's picks) -> {start: stored pick, or None for the usual reading}."""
+    if tokens is None:
+        tokens = annotator.annotate(text)
+    words = {token.start: token.text for token in tokens if token.alternatives}
+    out: dict[int, dict | None] = {}
+    for start, number in changes.items():
+        word = words.get(start)
+        if word is None:
+            continue
+        readings = annotator.lookup(word)
+        if number == 0 or not 0 <= number < len(readings):
+            out[start] = None
+        else:
+            out[start] = stored(word, readings[number])
+    return out
+
+
+def carry_over(old_text: str, new_text: str, picks: dict) -> dict:
+    """The picks of words an edit left alone, at their offsets in `new_text`.
+
+    A pick survives when its word lies inside a stretch of text the edit did
+    not change; the others are dropped.
+    """
+    if not picks:
+        return {}
+    matcher = difflib.SequenceMatcher(None, old_text, new_text, autojunk=False)
+    blocks = matcher.get_matching_blocks()
+    carried = {}
+    for key, value in picks.items():
+        try:
+            start = int(key)
+        except (TypeError, ValueError):
+            continue
+        if not isinstance(value, dict) or not isinstance(value.get("word"), str):
+            continue
+        end = start + len(value["word"])
+        for a, b, size in blocks:
+            if a <= start and end <= a + size:
+                carried[str(b + start - a)] = value
+                break
+    return carried
+
+
+def apply_to_all(text: str, word: str, reading: str, annotator, tokens=None) -> dict[int, dict]:
+    """A pick of `reading` for every token that is `word` in `text` (the usual reading: None)."""
+    if tokens is None:
+        tokens = annotator.annotate(text)
+    readings = annotator.lookup(word)
+    if reading not in readings:
+        return {}
+    value = None if readings.index(reading) == 0 else stored(word, reading)
+    return {token.start: value for token in tokens if token.text == word and token.alternatives}
