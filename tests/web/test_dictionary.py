@@ -169,23 +169,24 @@ def test_admin_edit_changes_the_annotation(staff_client):
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"key": "台灣", "readings": "tâi"}, "has 1 syllables but"),
+    # the admin speaks the interface's language; fastpron's own detail stays as it is
+    ({"key": "台灣", "readings": "tâi"}, "fastpron 無法使用這個詞條：&#x27;tâi&#x27; has 1 syllables but"),
     ({"key": "台灣", "readings": "xyz-abc"}, "not a Tâi-lô syllable: &#x27;xyz1&#x27;"),
     ({"key": "台灣", "readings": "tâi-6"}, "bad reading for"),
     ({"key": "台灣", "readings": ""}, "請至少填一種讀音"),
     ({"key": "台 灣", "readings": "tâi-uân"}, "cannot contain white space"),
     ({"key": "台灣", "readings": "tâi-uân", "hidden": "on"}, "隱藏的詞不能有讀音"),
     # invisible characters in the word (they looked like 台灣 in the admin, and matched no text)
-    ({"key": "台\u200b灣", "readings": "tâi-uân"}, "has an invisible character, U+200B ZERO WIDTH SPACE"),
-    ({"key": "\u2060台灣", "readings": "tâi-uân"}, "has an invisible character, U+2060 WORD JOINER"),
-    ({"key": "台灣\u202e", "readings": "tâi-uân"}, "has an invisible character, U+202E RIGHT-TO-LEFT OVERRIDE"),
-    ({"key": "台\u3164灣", "readings": "tâi-uân"}, "has an invisible character, U+3164 HANGUL FILLER"),
-    ({"key": "台\ufe0f", "readings": "tâi"}, "has an invisible character, U+FE0F VARIATION SELECTOR-16"),
-    ({"key": "台\x07", "readings": "tâi"}, "has an invisible character, U+0007: type it again"),
+    ({"key": "台\u200b灣", "readings": "tâi-uân"}, "含有看不見的字元 U+200B ZERO WIDTH SPACE"),
+    ({"key": "\u2060台灣", "readings": "tâi-uân"}, "含有看不見的字元 U+2060 WORD JOINER"),
+    ({"key": "台灣\u202e", "readings": "tâi-uân"}, "含有看不見的字元 U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ({"key": "台\u3164灣", "readings": "tâi-uân"}, "含有看不見的字元 U+3164 HANGUL FILLER"),
+    ({"key": "台\ufe0f", "readings": "tâi"}, "含有看不見的字元 U+FE0F VARIATION SELECTOR-16"),
+    ({"key": "台\x07", "readings": "tâi"}, "含有看不見的字元 U+0007：請去掉它"),
     # the same reading twice, or thousands (a 684 KB look-up answer)
-    ({"key": "台灣", "readings": "tâi-uân, tai5-uan5"}, "the reading &#x27;tai5-uan5&#x27; of &#x27;台灣&#x27; is "
-                                                       "given twice (as &#x27;tâi-uân&#x27; before)"),
-    ({"key": "台", "readings": ", ".join(["tâi"] * 5000)}, "&#x27;台&#x27; has 5000 readings; at most 16 are kept"),
+    ({"key": "台灣", "readings": "tâi-uân, tai5-uan5"}, "&#x27;台灣&#x27; 的讀音 &#x27;tai5-uan5&#x27; "
+                                                       "重複了（前面已有 &#x27;tâi-uân&#x27;）"),
+    ({"key": "台", "readings": ", ".join(["tâi"] * 5000)}, "&#x27;台&#x27; 有 5000 種讀音；最多只能有 16 種"),
 ])
 def test_admin_refuses_bad_entries(staff_client, data, message):
     response = staff_client.post(ADMIN_ADD, {"note": "", **data})
@@ -260,7 +261,7 @@ def test_import_reports_every_bad_line_and_writes_nothing(tmp_path):
     message = str(error.value)
     assert "3 problem(s), nothing imported" in message
     assert "line 2: expected 'word<TAB>reading'" in message
-    assert "line 1: 'tâ' has 1 syllables but '龘龘' has 2 characters" in message
+    assert "line 1: fastpron 無法使用這個詞條：'tâ' has 1 syllables but '龘龘' has 2 characters" in message
     assert "line 3: 龘 is both hidden ('-') and given readings" in message
     assert not UserEntry.objects.exists()
 

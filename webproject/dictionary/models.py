@@ -9,7 +9,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from fastpron import System
 from fastpron.annotator import MAX_KEY_LENGTH, BaseAnnotator
@@ -38,6 +38,12 @@ def split_readings(text: str) -> list[str]:
     return [part.strip() for part in READING_SEPARATORS.split(text or "") if part.strip()]
 
 
+def character_name(ch: str) -> str:
+    """U+200B ZERO WIDTH SPACE; U+0007 for a character without a name."""
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+
+
 def check_key(key: str) -> None:
     """Raise ValueError if the word has a character that shows as nothing: such a key looks
     like another in the admin, and never matches a text typed by hand."""
@@ -45,9 +51,8 @@ def check_key(key: str) -> None:
         if ch.isspace():
             continue            # fastpron refuses white space itself, with its own message
         if ch in INVISIBLE or unicodedata.category(ch) in INVISIBLE_CATEGORIES:
-            name = unicodedata.name(ch, "")
-            raise ValueError(f"the word {key!r} has an invisible character, U+{ord(ch):04X}{' ' + name if name else ''}: "
-                             "type it again without")
+            raise ValueError(gettext("The word %(key)s has an invisible character, %(character)s: type it "
+                                     "again without it.") % {"key": repr(key), "character": character_name(ch)})
 
 
 def check_entry(key: str, readings: list[str]) -> None:
@@ -60,23 +65,29 @@ def check_entry(key: str, readings: list[str]) -> None:
     """
     check_key(key)
     if len(readings) > MAX_READINGS:
-        raise ValueError(f"{key!r} has {len(readings)} readings; at most {MAX_READINGS} are kept")
+        raise ValueError(gettext("%(key)s has %(count)d readings; at most %(most)d are kept.")
+                         % {"key": repr(key), "count": len(readings), "most": MAX_READINGS})
     checker = _Checker()
-    if not readings:
-        checker.remove_word(key)
-        return
-    checker.add_word(key, *readings)
+    try:
+        if not readings:
+            checker.remove_word(key)
+            return
+        checker.add_word(key, *readings)
+    except (ValueError, TypeError) as err:     # fastpron's own message, in English: said to be fastpron's
+        raise ValueError(gettext("fastpron cannot use this entry: %(error)s") % {"error": err}) from None
     numbered_readings = checker.user_dictionary[key]
     for k, numbered in enumerate(numbered_readings):
         if numbered in numbered_readings[:k]:
-            raise ValueError(f"the reading {readings[k]!r} of {key!r} is given twice "
-                             f"(as {readings[numbered_readings.index(numbered)]!r} before)")
+            raise ValueError(gettext("The reading %(reading)s of %(key)s is given twice (as %(first)s before).")
+                             % {"reading": repr(readings[k]), "key": repr(key),
+                                "first": repr(readings[numbered_readings.index(numbered)])})
     for reading, numbered in zip(readings, numbered_readings):
         for system in System:
             try:
                 checker.render_reading(numbered, system=system)
             except ValueError as err:
-                raise ValueError(f"bad reading for {key!r}: {reading!r}: {err}") from None
+                raise ValueError(gettext("Bad reading for %(key)s: %(reading)s: %(error)s")
+                                 % {"key": repr(key), "reading": repr(reading), "error": err}) from None
 
 
 class UserEntry(models.Model):
