@@ -22,7 +22,7 @@ def annotator():
     ("銀行行路", "Gîn-hâng kiânn-lōo"),
     ("我愛食飯", "Guá ài tsia̍h-pn̄g"),
     ("", ""),
-    ("abc台灣123", "abc Tâi-uân 123"),
+    ("abc台灣123", "abc Tâi-uân tsi̍t-pah-jī-tsa̍p-sann"),   # a number is read (fastpron/numbers.py)
     ("伊講：「好。」", "I kóng: “Hó.”"),
     ("台灣。台灣！台灣？", "Tâi-uân. Tâi-uân! Tâi-uân?"),
     ("龘台灣", "龘 Tâi-uân"),
