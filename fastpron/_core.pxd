@@ -106,7 +106,7 @@ cdef class Core:
     cdef Py_ssize_t scratch_capacity
     cdef int32_t unknown_cost
     cdef int32_t other_cost
-    cdef uint32_t number_sids[26]    # numbers.SYLLABLES -> the base lexicon's syllable ids
+    cdef uint32_t number_sids[27]    # numbers.SYLLABLES -> the base lexicon's syllable ids
     cdef bint numbers                # read numbers (the base lexicon has every one of those syllables)
     cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
                       TokenBuffer* tokens, dict picks) except -1

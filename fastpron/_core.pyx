@@ -376,7 +376,7 @@ cdef enum:
     NUMBER_MAX_SYLLABLES = 256    # numbers.MAX_SYLLABLES
     NUMBER_BEFORE = 2             # characters copied before the span's start
     NUMBER_WINDOW = NUMBER_MAX_SPAN + 8
-    N_NUMBER_SYLLABLES = 26
+    N_NUMBER_SYLLABLES = 27
     # numbers.SYLLABLES
     NS_KHONG = 0
     NS_IT = 1
@@ -388,6 +388,7 @@ cdef enum:
     NS_TIAM = 23
     NS_HUN = 24
     NS_TSI = 25
+    NS_GUEH = 26
     # numbers: positional items
     IT_LIANG = 10
     IT_TEN = 11
@@ -397,6 +398,7 @@ cdef enum:
     IT_YI = 15
 
 cdef int64_t NUMBER_COST = -(1 << 24)
+cdef int64_t MONTH_COST = 599
 cdef uint8_t[10] LITERARY_DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
 cdef uint8_t[10] COLLOQUIAL_DIGITS = [0, 10, 11, 12, 13, 14, 15, 7, 16, 17]
 cdef uint8_t[10] ORDINAL_DIGITS = [0, 1, 2, 12, 13, 14, 15, 7, 16, 17]
@@ -412,6 +414,7 @@ cdef struct NumberText:
 cdef struct Syllables:
     uint8_t items[NUMBER_MAX_SYLLABLES]
     Py_ssize_t length
+    int64_t cost                  # NUMBER_COST, or MONTH_COST
 
 
 cdef inline Py_UCS4 nt_at(const NumberText* t, Py_ssize_t k) noexcept nogil:
@@ -781,7 +784,20 @@ cdef Py_ssize_t minutes(const NumberText* t, Py_ssize_t end, Py_ssize_t limit, S
 
 
 cdef Py_ssize_t read_number(const NumberText* t, Syllables* out) noexcept nogil:
-    """numbers.number_span: the span's length, or 0; its syllables in out."""
+    """numbers.number_span: the span's length, or 0; its syllables and cost in out."""
+    cdef Py_ssize_t end = read_number_span(t, out)
+    out.cost = NUMBER_COST
+    if end == 1 and han_value(nt_at(t, 0)) >= 0 and nt_at(t, 1) == 0x6708:
+        if nt_at(t, 2) == 0x65E5:
+            return 0
+        if t.chars[NUMBER_BEFORE - 1] != 0x7B2C:
+            put_number_syllable(out, NS_GUEH)
+            out.cost = MONTH_COST
+            return 2
+    return end
+
+
+cdef Py_ssize_t read_number_span(const NumberText* t, Syllables* out) noexcept nogil:
     cdef Py_ssize_t limit = t.n if t.n < NUMBER_MAX_SPAN else NUMBER_MAX_SPAN, end, start, fraction_end
     cdef bint ordinal = t.chars[NUMBER_BEFORE - 1] == 0x7B2C         # 第
     cdef Syllables tail
@@ -838,22 +854,47 @@ cdef void _mark_number_chars():
 _mark_number_chars()
 
 
+cdef inline bint is_span_mark(Py_UCS4 ch) noexcept nogil:
+    """A character inside a number span other than a digit or numeral: , . ． % ％ - 點 分 之"""
+    return (ch == 0x2C or ch == 0x2E or ch == 0xFF0E or ch == 0x25 or ch == 0xFF05 or ch == 0x2D
+            or ch == 0x9EDE or ch == 0x5206 or ch == 0x4E4B)
+
+
+cdef inline bint may_follow_numeral(Py_UCS4 ch) noexcept nogil:
+    """After a lone Han numeral, only these can make it a number: numerals, 月 點 分."""
+    return maybe_number(ch) or ch == 0x6708 or ch == 0x9EDE or ch == 0x5206
+
+
 cdef inline bint maybe_number(Py_UCS4 ch) noexcept nogil:
     cdef uint32_t cp = <uint32_t>ch
     return cp < BMP_SIZE and (NUMBER_CHARS[cp >> 3] >> (cp & 7)) & 1
 
 
 cdef Py_ssize_t number_edge(const LexView* base, const void* data, int kind, Py_ssize_t n, Py_ssize_t i,
-                            const uint32_t* number_sids, TokenBuffer* tokens, Py_ssize_t* at) noexcept nogil:
+                            const uint32_t* number_sids, TokenBuffer* tokens, Py_ssize_t* at,
+                            int64_t* cost) noexcept nogil:
     """The length of the number span at i (0 for none), its record put in the
     token pool at *at; -1 when out of memory."""
     cdef NumberText text
     cdef Syllables syllables
-    cdef Py_ssize_t k, length, need, capacity
+    cdef Py_ssize_t k, length, need, capacity, stop
     cdef uint32_t* grown
-    for k in range(-NUMBER_BEFORE, NUMBER_WINDOW):
-        text.chars[k + NUMBER_BEFORE] = key_char(base, data, kind, i + k) if 0 <= i + k < n else 0
+    cdef Py_UCS4 ch
     text.n = n - i if n - i < NUMBER_WINDOW else NUMBER_WINDOW
+    for k in range(-NUMBER_BEFORE, 0):
+        text.chars[k + NUMBER_BEFORE] = key_char(base, data, kind, i + k) if i + k >= 0 else 0
+    # The characters a span can hold, then a few more that the rules look at
+    # (年, 分之, a thousands group): the readers never look further.
+    stop = text.n
+    for k in range(text.n):
+        ch = key_char(base, data, kind, i + k)
+        text.chars[k + NUMBER_BEFORE] = ch
+        if stop == text.n and not (maybe_number(ch) or is_span_mark(ch)):
+            stop = k + 6 if k + 6 < text.n else text.n
+        if k + 1 >= stop:
+            break
+    for k in range(stop, text.n):
+        text.chars[k + NUMBER_BEFORE] = 0
     if not number_start(&text):
         return 0
     length = read_number(&text, &syllables)
@@ -869,6 +910,7 @@ cdef Py_ssize_t number_edge(const LexView* base, const void* data, int kind, Py_
             return -1
         tokens.pool = grown
         tokens.pool_capacity = capacity
+    cost[0] = syllables.cost
     at[0] = tokens.pool_length
     tokens.pool[tokens.pool_length] = 1 | (<uint32_t>syllables.length << 16)
     tokens.pool[tokens.pool_length + 1] = 0
@@ -900,6 +942,7 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
     if max_len < 1:
         max_len = 1
     cdef Py_ssize_t number_length, number_at = 0, number_end = 0
+    cdef int64_t number_cost = 0
     cdef Py_ssize_t capacity = 64, window = 0, filled = 0, reach = 0
     cdef Step* steps = <Step*>malloc(capacity * sizeof(Step))
     cdef Step* grown
@@ -943,14 +986,15 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
 
         have_single = False
         cp = ahead[i & 7]
-        if number_sids != NULL and i >= number_end and maybe_number(cp):
-            number_length = number_edge(base, data, kind, n, i, number_sids, tokens, &number_at)
+        if (number_sids != NULL and i >= number_end and maybe_number(cp)
+                and (arabic_value(cp) >= 0 or (i + 1 < n and may_follow_numeral(ahead[(i + 1) & 7])))):
+            number_length = number_edge(base, data, kind, n, i, number_sids, tokens, &number_at, &number_cost)
             if number_length < 0:
                 ok = False
                 break
             if number_length > 0:
                 number_end = i + number_length      # spans never overlap
-                cost = steps[rel].cost + NUMBER_COST
+                cost = steps[rel].cost + number_cost
                 if cost < steps[rel + number_length].cost:
                     steps[rel + number_length].cost = cost
                     steps[rel + number_length].start = rel
@@ -1852,7 +1896,8 @@ cdef class Core:
         self.other_cost = other_cost
         ids = {syllable: k for k, syllable in enumerate(base.syllables)}
         self.numbers = all(syllable in ids for syllable in _numbers.SYLLABLES)
-        if len(_numbers.SYLLABLES) != 26 or _numbers.NUMBER_COST != NUMBER_COST:
+        if (len(_numbers.SYLLABLES) != N_NUMBER_SYLLABLES or _numbers.NUMBER_COST != NUMBER_COST
+                or _numbers.MONTH_COST != MONTH_COST):
             raise AssertionError("fastpron.numbers and _core.pyx disagree")
         if self.numbers:
             for k, syllable in enumerate(_numbers.SYLLABLES):

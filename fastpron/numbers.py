@@ -30,6 +30,9 @@ Readings, as news and speech say them:
   2 before 百千萬億 are tsi̍t, nn̄g (一百 tsi̍t-pah, 兩千 nn̄g-tshing), before 十
   jī (二十 jī-tsa̍p), and the last digit of a longer number is it, jī
   (十一 tsa̍p-it, 二十二 jī-tsa̍p-jī); a gap of zeros is khòng (一百空五);
+* a month written in one Han numeral (一月 .. 十月) is one token with 月,
+  it-gue̍h, that costs MONTH_COST, so a longer lexicon word (五月節) wins;
+  not before 日 (一月日 tsi̍t gue̍h-ji̍t, a month's time);
 * a number of one digit is tsi̍t, nn̄g (1個, 2點, 1分) unless it is an ordinal
   or names a date: after 第, before 月 日 號 樓, before a decimal point, in a
   fraction or a percentage, it is it, jī (第1 tē-it, 1月 it-gue̍h, 1.5 it-tiám-gōo);
@@ -47,15 +50,16 @@ from __future__ import annotations
 
 SYLLABLES = ("khong3", "it4", "ji7/li7", "sam1", "su3", "ngoo2", "liok8", "tshit4", "pat4", "kiu2",
              "tsit8", "nng7", "sann1", "si3", "goo7", "lak8", "peh4/pueh4", "kau2",
-             "tsap8", "pah4", "tshing1", "ban7", "ik4", "tiam2", "hun1", "tsi1")
+             "tsap8", "pah4", "tshing1", "ban7", "ik4", "tiam2", "hun1", "tsi1", "gueh8/geh8")
 (KHONG, IT, JI, SAM, SU, NGOO, LIOK, TSHIT, PAT, KIU, TSIT, NNG, SANN, SI, GOO, LAK, PEH, KAU,
- TSAP, PAH, TSHING, BAN, IK, TIAM, HUN, TSI) = range(len(SYLLABLES))
+ TSAP, PAH, TSHING, BAN, IK, TIAM, HUN, TSI, GUEH) = range(len(SYLLABLES))
 LITERARY = (KHONG, IT, JI, SAM, SU, NGOO, LIOK, TSHIT, PAT, KIU)
 COLLOQUIAL = (KHONG, TSIT, NNG, SANN, SI, GOO, LAK, TSHIT, PEH, KAU)
 ORDINAL = (KHONG, IT, JI, SANN, SI, GOO, LAK, TSHIT, PEH, KAU)
 UNIT_SYLLABLES = (TSAP, PAH, TSHING, BAN, IK)
 
 NUMBER_COST = -(1 << 24)    # per number span: below any path of lexicon words over it
+MONTH_COST = 599            # a month 一月 .. 十月: below the word 一月, above a longer word (五月節)
 MAX_SPAN = 64               # longest number span, in characters
 MAX_SYLLABLES = 4 * MAX_SPAN
 
@@ -227,9 +231,23 @@ def _read_decimal(keys: str, start: int, end: int, out: list, han_digits: bool) 
         out.append(ORDINAL[han(keys[k]) if han_digits else arabic(keys[k])])
 
 
-def number_span(keys: str, i: int) -> tuple[int, list] | None:
-    """(end, syllables) of the number span starting at i, or None.  Call it only
-    where is_start(keys, i)."""
+def number_span(keys: str, i: int) -> tuple[int, list, int] | None:
+    """(end, syllables, cost) of the number span starting at i, or None.  Call
+    it only where is_start(keys, i)."""
+    span = _number_span(keys, i)
+    if span is None:
+        return None
+    end, out = span
+    if end - i == 1 and han(keys[i]) >= 0 and end < len(keys) and keys[end] == "月":
+        if keys.startswith("日", end + 1):
+            return None
+        if not (i > 0 and keys[i - 1] == "第"):
+            # 一月 .. 十月, a month: the token takes 月 and competes with the lexicon's words
+            return end + 1, out + [GUEH], MONTH_COST
+    return end, out, NUMBER_COST
+
+
+def _number_span(keys: str, i: int) -> tuple[int, list] | None:
     n = len(keys)
     limit = min(n, i + MAX_SPAN)
     ordinal = i > 0 and keys[i - 1] == "第"

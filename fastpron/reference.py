@@ -163,10 +163,10 @@ class ReferenceAnnotator(BaseAnnotator):
                 # a number span: an edge of its own, tried first, its reading made here
                 span = _numbers.number_span(keys, i)
                 if span is not None and span[1]:
-                    end, syllables = span
+                    end, syllables, span_cost = span
                     number_end = end
                     entry = Entry(text[i:end], (_lexicon.Reading(tuple(_numbers.SYLLABLES[s] for s in syllables), 0),))
-                    cost = here + _numbers.NUMBER_COST
+                    cost = here + span_cost
                     if best[end] is None or cost < best[end][0]:
                         best[end] = (cost, i, KIND_NUMBER, entry)
             for length in range(1, max_len + 1):
