@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 INSTALLED := $(VENV)/.installed
 BUILT := fastpron/.built
 
-.PHONY: all test soak bench run lexicon import-lexicon import-sources accuracy clean
+.PHONY: all test soak bench run lexicon import-lexicon import-sources import-estimated accuracy clean
 
 all: $(BUILT)
 
@@ -82,6 +82,13 @@ import-lexicon: $(INSTALLED)
 # lexicon_data/sources/*.tsv alone (no taibun needed: reads only ../shared/data/).
 import-sources: $(INSTALLED)
 	$(PY) lexicon_data/import_sources.py
+
+# lexicon_data/sources/estimated.tsv: a reading for each Big5 character the
+# other sources lack, from their words or estimated from the 廣韻 (needs qieyun
+# and pypinyin, only here); then lexicon_data/build_lexicon.py merges it.
+import-estimated: $(INSTALLED)
+	$(PIP) install --quiet "qieyun==0.13.3" "pypinyin==0.55.0"
+	$(PY) lexicon_data/import_estimated.py
 
 clean:
 	rm -rf build fastpron/_core.c fastpron/*.so fastpron/data/*.fpl $(BUILT)

@@ -8,6 +8,7 @@ cdef enum:
     READING_CAPITAL = 1      # reading flags: proper noun
     READING_FINAL = 2        # reading flags: the reading at the end of a phrase
     READING_PHRASE = 4       # reading flags: several words kept together, written apart
+    READING_ESTIMATED = 8    # reading flags: estimated from the 廣韻, not a dictionary's
 
 cdef enum TokenKind:
     KIND_OTHER = 0

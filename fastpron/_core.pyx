@@ -1609,8 +1609,12 @@ cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data
             write_html_number(tokens, n_tokens, t, data, kind, table, options, out)
             continue
         flags = token_reading(token)[0]
-        text_ascii(out, b'<span class="fp-word" data-start="' if token.kind == KIND_WORD
-                   else b'<span class="fp-char" data-start="')
+        if flags & READING_ESTIMATED:
+            text_ascii(out, b'<span class="fp-word fp-estimated" data-start="' if token.kind == KIND_WORD
+                       else b'<span class="fp-char fp-estimated" data-start="')
+        else:
+            text_ascii(out, b'<span class="fp-word" data-start="' if token.kind == KIND_WORD
+                       else b'<span class="fp-char" data-start="')
         text_integer(out, token.start)
         text_ascii(out, b'">')
         for k in range(token.end - token.start):
@@ -1819,6 +1823,8 @@ cdef void write_json(const CToken* tokens, Py_ssize_t n_tokens, const void* data
         p = put_integer(p, token.end)
         p = put_literal(p, b',"choice":')
         p = put_integer(p, token.choice)
+        if token.record != NULL and token_reading(token)[0] & READING_ESTIMATED:
+            p = put_literal(p, b',"estimated":true')
         p[0] = 0x7D
         out.length = p + 1 - <uint8_t*>out.data
     p = reserve8(out, 1)
@@ -1838,7 +1844,9 @@ cdef class Token:
     character; alternatives: the key's other readings, in lexicon order;
     kind: "word", "char", "unknown" (a Han character the lexicon lacks) or
     "other" (anything else); start, end: the offsets in the input; choice:
-    the number of the reading given, in lexicon order (0 unless picked).
+    the number of the reading given, in lexicon order (0 unless picked);
+    estimated: the reading was estimated from the character's 廣韻 position
+    (lexicon_data/import_estimated.py), not taken from a dictionary.
     """
     cdef readonly str text
     cdef readonly object reading
@@ -1848,8 +1856,9 @@ cdef class Token:
     cdef readonly Py_ssize_t start
     cdef readonly Py_ssize_t end
     cdef readonly int choice
+    cdef readonly bint estimated
 
-    def __init__(self, text, reading, syllables, alternatives, kind, start, end, choice=0):
+    def __init__(self, text, reading, syllables, alternatives, kind, start, end, choice=0, estimated=False):
         self.text = text
         self.reading = reading
         self.syllables = tuple(syllables)
@@ -1858,15 +1867,20 @@ cdef class Token:
         self.start = start
         self.end = end
         self.choice = choice
+        self.estimated = estimated
 
     def astuple(self):
         return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end,
-                self.choice)
+                self.choice, self.estimated)
 
     def asdict(self):
-        return {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
-                "alternatives": list(self.alternatives), "kind": self.kind,
-                "start": self.start, "end": self.end, "choice": self.choice}
+        """The fields; "estimated" only when true, as to_json writes it."""
+        fields = {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
+                  "alternatives": list(self.alternatives), "kind": self.kind,
+                  "start": self.start, "end": self.end, "choice": self.choice}
+        if self.estimated:
+            fields["estimated"] = True
+        return fields
 
     def __eq__(self, other):
         if not hasattr(other, "astuple"):
@@ -2042,7 +2056,7 @@ cdef class Core:
                         alternatives.append(_join_reading(record_reading(token.record, r), length, strings, separator))
                 result.append(Token(surface, _join(syllables, " " if flags & READING_PHRASE else separator),
                                     syllables, alternatives, KIND_NAMES[token.kind], token.start, token.end,
-                                    token.choice))
+                                    token.choice, (flags & READING_ESTIMATED) != 0))
             return result
         finally:
             free(tokens.items)

@@ -58,20 +58,24 @@ def escape_html(text: str) -> str:
 
 class Token:
     """Same fields and equality as fastpron.Token."""
-    __slots__ = ("text", "reading", "syllables", "alternatives", "kind", "start", "end", "choice")
+    __slots__ = ("text", "reading", "syllables", "alternatives", "kind", "start", "end", "choice", "estimated")
 
-    def __init__(self, text, reading, syllables, alternatives, kind, start, end, choice=0):
+    def __init__(self, text, reading, syllables, alternatives, kind, start, end, choice=0, estimated=False):
         self.text, self.reading, self.kind, self.start, self.end = text, reading, kind, start, end
         self.syllables, self.alternatives, self.choice = tuple(syllables), tuple(alternatives), choice
+        self.estimated = estimated
 
     def astuple(self):
         return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end,
-                self.choice)
+                self.choice, self.estimated)
 
     def asdict(self):
-        return {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
-                "alternatives": list(self.alternatives), "kind": self.kind,
-                "start": self.start, "end": self.end, "choice": self.choice}
+        fields = {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
+                  "alternatives": list(self.alternatives), "kind": self.kind,
+                  "start": self.start, "end": self.end, "choice": self.choice}
+        if self.estimated:
+            fields["estimated"] = True
+        return fields
 
     def __eq__(self, other):
         return self.astuple() == other.astuple() if hasattr(other, "astuple") else NotImplemented
@@ -263,7 +267,7 @@ class ReferenceAnnotator(BaseAnnotator):
                                            for k, s in enumerate(r.syllables)], " " if r.phrase else separator)
                             for r in others]
             tokens.append(Token(surface, join_rendered(syllables, " " if chosen.phrase else separator), syllables,
-                                alternatives, seg.kind, seg.start, seg.end, seg.choice))
+                                alternatives, seg.kind, seg.start, seg.end, seg.choice, chosen.estimated))
         return tokens
 
     def _romanize(self, text, options, picks):
@@ -347,5 +351,7 @@ class ReferenceAnnotator(BaseAnnotator):
                     f"</rt><rp>)</rp></ruby>"
                     for k, (ch, s) in enumerate(zip(piece, reading.syllables)))
                 css = "fp-word" if seg.kind == KIND_WORD else "fp-char"
+                if reading.estimated:
+                    css += " fp-estimated"
                 out.append(f'<span class="{css}" data-start="{seg.start}">{rubies}</span>')
         return "".join(out)

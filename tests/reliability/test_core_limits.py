@@ -220,8 +220,8 @@ out.update(calls=calls, rss_before_mib=round(before, 2), rss_after_mib=round(aft
 # The user dictionary changed again and again: overlays and tables come and go.
 def change(n):
     for k in range(n):
-        annotator.update_user_dictionary({"龘" * (1 + k % 5): "-".join(["o9"] * (1 + k % 5)), "台灣": None})
-        annotator.romanize("龘龘龘台灣" * 10)
+        annotator.update_user_dictionary({"𠔜" * (1 + k % 5): "-".join(["o9"] * (1 + k % 5)), "台灣": None})
+        annotator.romanize("𠔜𠔜𠔜台灣" * 10)
 
 change(100)                 # the allocator settles: freed overlays' pages are reused from here on
 gc.collect()
