@@ -4,9 +4,9 @@
     python lexicon_data/import_estimated.py [--folds 10]
 
 Every character of Big5's two levels (as Python's big5 codec lists them),
-the unified form of every CJK compatibility ideograph, and every Han
-character in the sources' words gets at least one reading where it can, in
-this order:
+the unified form of every CJK compatibility ideograph, every Han character
+in the sources' words, and every other Han character that the 廣韻 or
+pypinyin knows gets at least one reading where it can, in this order:
 
 1. ``word``: the character is read inside the words of our sources
    (sources/*.tsv: taibun's data, Taihoa, iTaigi, the plant names, the
@@ -97,10 +97,15 @@ def plain(syllable: str) -> list[str]:
     return [form.lstrip("-").lower() for form in syllable.split("/")]
 
 
+ESTIMATED_SOURCES = {"words", "qieyun", "mandarin", "hand"}     # build_lexicon.py's names for our rows
+
+
 def lexicon_characters(variants) -> dict[str, list[str]]:
     """Standard character -> its readings in lexicon.tsv (forms split)."""
     known: dict[str, list[str]] = {}
     for row in read_tsv_rows(HERE / "lexicon.tsv"):
+        if set(row.get("source", "").split(",")) <= ESTIMATED_SOURCES:
+            continue                     # this script's own rows, from an earlier run
         key = canonical(row["hanji"], variants)
         if len(key) == 1 and "-" not in row["reading"].strip("-"):
             forms = known.setdefault(key, [])
@@ -287,9 +292,11 @@ def main(argv=None) -> int:
     variants = read_variants(HERE / "variants.tsv")
     known = lexicon_characters(variants)
     words = word_syllables(variants)
-    wanted = set(targets()) | {ch for ch in words if is_han(ch)}
-    missing = sorted(ch for ch in wanted if canonical(ch, variants) not in known)
     positions = qieyun_positions()
+    wanted = set(targets()) | {ch for ch in words if is_han(ch)} | {ch for ch in positions if is_han(ch)}
+    wanted |= {chr(cp) for cp in list(range(0x4E00, 0xA000)) + list(range(0x3400, 0x4DC0))
+               + list(range(0x20000, 0x2EBF0)) + list(range(0x30000, 0x323B0)) if mandarin(chr(cp))}
+    missing = sorted(ch for ch in wanted if canonical(ch, variants) not in known)
     accuracy, toneless, n = cross_validate(known, positions, args.folds)
     print(f"cross-validation ({args.folds} folds, {n} known characters with a 廣韻 position): "
           f"{100 * accuracy:.1f}% exact, {100 * toneless:.1f}% ignoring tones", file=sys.stderr)
