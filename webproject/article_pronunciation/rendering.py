@@ -52,6 +52,9 @@ def reading_choices(tokens) -> dict[str, dict]:
 
 def token_dict(token) -> dict:
     """A token for the JSON outputs."""
-    return {"surface": token.text, "reading": token.reading, "syllables": list(token.syllables),
-            "alternatives": list(token.alternatives), "kind": token.kind,
-            "start": token.start, "end": token.end, "choice": token.choice}
+    fields = {"surface": token.text, "reading": token.reading, "syllables": list(token.syllables),
+              "alternatives": list(token.alternatives), "kind": token.kind,
+              "start": token.start, "end": token.end, "choice": token.choice}
+    if getattr(token, "estimated", False):
+        fields["estimated"] = True          # as fastpron's to_json writes it
+    return fields
