@@ -215,7 +215,10 @@ class Estimator:
             return None
         if p.聲 == "入" and final[-1:] not in ("p", "t", "k", "h"):
             return None
-        return initial + final + tone
+        if final[-1:] in ("p", "t", "k", "h") and tone not in ("4", "8"):
+            tone = "8" if p.清濁 in ("全濁", "次濁") else "4"
+        guess = initial + final + tone
+        return guess if valid(guess) else None
 
 
 class MandarinEstimator:
@@ -276,10 +279,13 @@ def cross_validate(known, positions, folds: int, seed: int = 15) -> tuple[float,
 
 
 def valid(syllable: str) -> bool:
+    """A syllable every system renders and the strict parser reads back (no giat7:
+    a checked final takes tone 4 or 8 only)."""
+    from fastpron.romanized import parse_tl_syllable
     from fastpron.systems import check_syllable
     try:
         check_syllable(syllable)
-        return True
+        return parse_tl_syllable(syllable) == syllable
     except Exception:
         return False
 
