@@ -167,7 +167,7 @@ def _concurrent_writes(stack, tmp_path, figures, seconds: float):
     visitor = Visitor(stack)
     visitor.request("GET", "/article_pronunciation/input/")
     for _ in range(2 * WORKERS):
-        status, _, body = visitor.request("GET", "/dictionary/?q=%E9%BE%98%E9%BE%98")
+        status, _, body = visitor.request("GET", "/dictionary/?q=%F0%A0%94%9C%F0%A0%94%9C")
         assert status == 200 and "tâ-tâ" in body
 
 
