@@ -837,8 +837,7 @@ cdef struct Step:
     Py_ssize_t start          # where the best edge into this position begins
     const uint32_t* record
     uint32_t slot_flags
-    int kind
-    Py_ssize_t number_at      # KIND_NUMBER: its record's offset in the token pool
+    int kind                  # KIND_NUMBER: record holds the offset of its record in the token pool
 
 
 cdef uint8_t* NUMBER_CHARS = <uint8_t*>calloc(BMP_SIZE // 8, 1)   # bitmap: may a number span start here?
@@ -998,10 +997,10 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                 if cost < steps[rel + number_length].cost:
                     steps[rel + number_length].cost = cost
                     steps[rel + number_length].start = rel
-                    steps[rel + number_length].record = NULL
+                    # an offset until the pool stops growing (number_records)
+                    steps[rel + number_length].record = <const uint32_t*>number_at
                     steps[rel + number_length].slot_flags = 0
                     steps[rel + number_length].kind = KIND_NUMBER
-                    steps[rel + number_length].number_at = number_at
                 if i + number_length > reach:
                     reach = i + number_length
         found_base = find(base, NO_PARENT, cp, &base_slot, &base_cost)
@@ -1075,9 +1074,6 @@ cdef bint segment(const LexView* base, const LexView* overlay, const void* data,
                                    steps[j].record, steps[j].slot_flags, steps[j].kind):
                     ok = False
                     break
-                if steps[j].kind == KIND_NUMBER:
-                    # an offset until the pool stops growing (number_records)
-                    tokens.items[tokens.length - 1].record = <const uint32_t*>(<Py_ssize_t>steps[j].number_at)
             if not ok:
                 break
             # The slots past i - window still hold INFINITE_COST (no edge reached
