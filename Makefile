@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 INSTALLED := $(VENV)/.installed
 BUILT := fastpron/.built
 
-.PHONY: all test soak bench run admin manage lexicon import-lexicon import-sources build-lexicon accuracy clean
+.PHONY: all test soak bench run admin manage lexicon import-lexicon import-sources import-estimated build-lexicon accuracy clean
 
 all: $(BUILT)
 
@@ -97,6 +97,13 @@ import-sources: $(INSTALLED)
 # by corpus counts and the dictionaries (about a minute and a half).
 build-lexicon: $(INSTALLED)
 	$(PY) lexicon_data/build_lexicon.py
+
+# lexicon_data/sources/estimated.tsv: a reading for each Big5 character the
+# other sources lack, from their words or estimated from the 廣韻 (needs qieyun
+# and pypinyin, only here); then lexicon_data/build_lexicon.py merges it.
+import-estimated: $(INSTALLED)
+	$(PIP) install --quiet "qieyun==0.13.3" "pypinyin==0.55.0"
+	$(PY) lexicon_data/import_estimated.py
 
 clean:
 	rm -rf build fastpron/_core.c fastpron/*.so fastpron/data/*.fpl $(BUILT)

@@ -271,6 +271,18 @@ def run(name: str, romanize, rows) -> Score:
     return score
 
 
+def unread_summary(annotator, rows) -> str:
+    """How many Han characters of the set's sentences get no reading (the target is 0)."""
+    occurrences, distinct = 0, set()
+    for hanji, _ in rows:
+        for token in annotator.annotate(hanji):
+            if token.kind == "unknown":
+                occurrences += len(token.text)
+                distinct.update(token.text)
+    return (f"fastpron   Han characters without a reading: {occurrences} "
+            f"({len(distinct)} distinct{': ' + ''.join(sorted(distinct)[:20]) if distinct else ''})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=pathlib.Path, default=DEFAULT_GOLD)
@@ -312,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         scores = [run(name, romanize, rows) for name, romanize in annotators]
         for score in scores:
             print(score.summary())
+        print(unread_summary(fastpron.default_annotator(), rows))
         causes = Causes(fastpron.default_annotator(), fastpron.Annotator(dialect="south"),
                         fastpron.Annotator(dialect="north"))
         for hanji, tailo in rows:

@@ -8,12 +8,14 @@ cdef enum:
     READING_CAPITAL = 1      # reading flags: proper noun
     READING_FINAL = 2        # reading flags: the reading at the end of a phrase
     READING_PHRASE = 4       # reading flags: several words kept together, written apart
+    READING_ESTIMATED = 8    # reading flags: estimated from the 廣韻, not a dictionary's
 
 cdef enum TokenKind:
     KIND_OTHER = 0
     KIND_CHAR = 1
     KIND_WORD = 2
     KIND_UNKNOWN = 3
+    KIND_NUMBER = 4          # a number (fastpron/numbers.py): its syllables in the TokenBuffer's pool
 
 cdef packed struct Slot:
     uint32_t parent          # record of the key less its last character; NO_PARENT for one character
@@ -51,6 +53,9 @@ cdef struct TokenBuffer:
     CToken* items
     Py_ssize_t length
     Py_ssize_t capacity
+    uint32_t* pool           # the records of number tokens (one reading each), made per call
+    Py_ssize_t pool_length
+    Py_ssize_t pool_capacity
 
 cdef struct TextBuffer:
     void* data               # where characters go: a growable UCS-4 or UTF-8 scratch, or the final str
@@ -102,6 +107,8 @@ cdef class Core:
     cdef Py_ssize_t scratch_capacity
     cdef int32_t unknown_cost
     cdef int32_t other_cost
+    cdef uint32_t number_sids[27]    # numbers.SYLLABLES -> the base lexicon's syllable ids
+    cdef bint numbers                # read numbers (the base lexicon has every one of those syllables)
     cdef int _segment(self, str text, CompiledLexicon base, CompiledLexicon overlay,
                       TokenBuffer* tokens, dict picks) except -1
     cdef _check_table(self, RenderTable table, CompiledLexicon overlay)

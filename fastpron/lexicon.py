@@ -39,12 +39,13 @@ import pathlib
 import re
 import struct
 import sys
+import unicodedata
 import zlib
 
 from .syllable import SyllableError, join_reading, parse_reading
 
 FORMAT_MAGIC = b"FPRNLEX\0"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 DEFAULT_TSV = PACKAGE_DIR.parent / "lexicon_data" / "lexicon.tsv"
@@ -62,6 +63,7 @@ OTHER_COST = TOKEN_COST     # any other character
 READING_CAPITAL = 1         # reading flag: a proper noun, written with a capital
 READING_FINAL = 2           # reading flag: the reading at the end of a phrase (咧 leh)
 READING_PHRASE = 4          # reading flag: two words kept together (這是 tse sī): no hyphen between them
+READING_ESTIMATED = 8       # reading flag: estimated from the character's 廣韻 position, no dictionary's
 
 # Header: magic, version, flags, source fingerprint, then counts, then crc32 of the body.
 _HEADER = struct.Struct("<8sII32s8II4x")   # 88 bytes, so the body starts 8-aligned
@@ -100,6 +102,7 @@ class Reading:
     capital: bool = False        # proper noun
     final: bool = False          # the reading before punctuation or the end of the text
     phrase: bool = False         # the key is a phrase of words, not one word
+    estimated: bool = False      # estimated (lexicon_data/import_estimated.py), not a dictionary's
 
     def numbered(self) -> str:
         """The reading as the TSV writes it: ``Tai5-uan5``, ``bo5--khi3``."""
@@ -135,7 +138,7 @@ def make_reading(text: str, weight: int = 1, context: str = "") -> Reading:
     """A reading as written in the TSV or by a user: ``Tai5-uan5``, ``tâi-uân``, ``jin5/lin5``."""
     syllables = tuple(parse_reading(text))
     return Reading(syllables, int(weight), capital=text.lstrip("-")[:1].isupper(),
-                   final=context == "final", phrase=context == "phrase")
+                   final=context == "final", phrase=context == "phrase", estimated=context == "estimated")
 
 
 def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
@@ -143,7 +146,8 @@ def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
 
     Only the first two columns are required; ``context`` is empty,
     ``final`` (the reading the key takes at the end of a phrase) or
-    ``phrase`` (the key is several words, written apart).
+    ``phrase`` (the key is several words, written apart) or ``estimated``
+    (a character's reading estimated from its 廣韻 position).
     """
     from .systems import check_syllable      # systems imports this module's neighbours, not it
     grouped: dict[str, list[Reading]] = {}
@@ -161,9 +165,9 @@ def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
             key, reading_text = fields[0], fields[1]
             weight = fields[3] if len(fields) > 3 and fields[3] else "1"
             context = fields[4] if len(fields) > 4 else ""
-            if context not in ("", "final", "phrase"):
+            if context not in ("", "final", "phrase", "estimated"):
                 raise LexiconError(f"{path}:{line_number}: unknown context {context!r} "
-                                   f"(expected nothing, 'final' or 'phrase')")
+                                   f"(expected nothing, 'final', 'phrase' or 'estimated')")
             try:
                 reading = make_reading(reading_text, int(weight), context)
             except (SyllableError, ValueError) as err:
@@ -187,11 +191,32 @@ def variants_path(tsv: os.PathLike | str) -> pathlib.Path:
     return pathlib.Path(tsv).with_name("variants.tsv")
 
 
+def compatibility_variants() -> dict[str, str]:
+    """Each CJK compatibility ideograph (U+F900-FAFF, U+2F800-2FA1F) -> its unified
+    form, by its canonical decomposition (U+F9B1 -> 鈴): looked up as that."""
+    pairs = {}
+    for cp in list(range(0xF900, 0xFB00)) + list(range(0x2F800, 0x2FA20)):
+        ch = chr(cp)
+        unified = unicodedata.normalize("NFD", ch)
+        if len(unified) == 1 and unified != ch:
+            pairs[ch] = unified
+    return pairs
+
+
 def read_variants(path: os.PathLike | str) -> dict[str, str]:
-    """variant -> standard character, from a ``variant standard [source]`` TSV; {} if absent."""
+    """variant -> standard character, from a ``variant standard [source]`` TSV, and
+    the compatibility ideographs (compatibility_variants), mapped through it."""
     path = pathlib.Path(path)
-    if not path.exists():
-        return {}
+    variants = {}
+    if path.exists():
+        variants = _read_variant_file(path)
+    for ch, unified in compatibility_variants().items():
+        if ch not in variants:
+            variants[ch] = variants.get(unified, unified)
+    return variants
+
+
+def _read_variant_file(path: pathlib.Path) -> dict[str, str]:
     variants = {}
     with open(path, encoding="utf-8") as f:
         for line_number, line in enumerate(f, start=1):
@@ -270,7 +295,7 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
         records.append((len(readings) if entry is not None else PREFIX_ONLY) | len(key) << 16)
         for reading in readings:
             flags = ((READING_CAPITAL if reading.capital else 0) | (READING_FINAL if reading.final else 0)
-                     | (READING_PHRASE if reading.phrase else 0))
+                     | (READING_PHRASE if reading.phrase else 0) | (READING_ESTIMATED if reading.estimated else 0))
             records += [flags, reading.weight & 0xFFFFFFFF]
             for syllable in reading.syllables:
                 if syllable not in syllable_id:

@@ -14,12 +14,13 @@ import pathlib
 import re
 
 from . import lexicon as _lexicon
+from . import numbers as _numbers
 from .annotator import BaseAnnotator, join_rendered
 from .lexicon import Entry
 from .options import (FLAG_NEUTRAL, FLAG_SUFFIX_A, SPOKEN, SPOKEN_BEFORE_A, Options, Punctuation, Sandhi,
                       rendered_strings, syllable_flags, syllable_separator, variant_index)
 
-KIND_OTHER, KIND_CHAR, KIND_WORD, KIND_UNKNOWN = "other", "char", "word", "unknown"
+KIND_OTHER, KIND_CHAR, KIND_WORD, KIND_UNKNOWN, KIND_NUMBER = "other", "char", "word", "unknown", "number"
 
 LATIN_PUNCTUATION = str.maketrans({
     "，": ",", "、": ",", "。": ".", "．": ".", "！": "!", "？": "?", "：": ":", "；": ";",
@@ -57,20 +58,24 @@ def escape_html(text: str) -> str:
 
 class Token:
     """Same fields and equality as fastpron.Token."""
-    __slots__ = ("text", "reading", "syllables", "alternatives", "kind", "start", "end", "choice")
+    __slots__ = ("text", "reading", "syllables", "alternatives", "kind", "start", "end", "choice", "estimated")
 
-    def __init__(self, text, reading, syllables, alternatives, kind, start, end, choice=0):
+    def __init__(self, text, reading, syllables, alternatives, kind, start, end, choice=0, estimated=False):
         self.text, self.reading, self.kind, self.start, self.end = text, reading, kind, start, end
         self.syllables, self.alternatives, self.choice = tuple(syllables), tuple(alternatives), choice
+        self.estimated = estimated
 
     def astuple(self):
         return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end,
-                self.choice)
+                self.choice, self.estimated)
 
     def asdict(self):
-        return {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
-                "alternatives": list(self.alternatives), "kind": self.kind,
-                "start": self.start, "end": self.end, "choice": self.choice}
+        fields = {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
+                  "alternatives": list(self.alternatives), "kind": self.kind,
+                  "start": self.start, "end": self.end, "choice": self.choice}
+        if self.estimated:
+            fields["estimated"] = True
+        return fields
 
     def __eq__(self, other):
         return self.astuple() == other.astuple() if hasattr(other, "astuple") else NotImplemented
@@ -110,6 +115,8 @@ class ReferenceAnnotator(BaseAnnotator):
             for reading in self.base[key].readings:
                 self._intern(reading.syllables)
         self._strings: dict[tuple, list[str]] = {}
+        # numbers are read when the lexicon has every syllable they use (fastpron/numbers.py)
+        self.numbers = all(syllable in self._syllable_index for syllable in _numbers.SYLLABLES)
 
     def _intern(self, syllables):
         for syllable in syllables:
@@ -150,11 +157,22 @@ class ReferenceAnnotator(BaseAnnotator):
         keys = _lexicon.canonical(text, self.variants)     # look-ups use standard characters
         best = [None] * (n + 1)        # position -> (cost, start, kind, entry)
         best[0] = (0, 0, None, None)
+        number_end = 0                 # no number span starts before the end of the last one
         for i in range(n):
             if best[i] is None:
                 continue
             here = best[i][0]
             have_single = False
+            if self.numbers and i >= number_end and _numbers.is_start(keys, i):
+                # a number span: an edge of its own, tried first, its reading made here
+                span = _numbers.number_span(keys, i)
+                if span is not None and span[1]:
+                    end, syllables, span_cost = span
+                    number_end = end
+                    entry = Entry(text[i:end], (_lexicon.Reading(tuple(_numbers.SYLLABLES[s] for s in syllables), 0),))
+                    cost = here + span_cost
+                    if best[end] is None or cost < best[end][0]:
+                        best[end] = (cost, i, KIND_NUMBER, entry)
             for length in range(1, max_len + 1):
                 if i + length > n:
                     break
@@ -249,7 +267,7 @@ class ReferenceAnnotator(BaseAnnotator):
                                            for k, s in enumerate(r.syllables)], " " if r.phrase else separator)
                             for r in others]
             tokens.append(Token(surface, join_rendered(syllables, " " if chosen.phrase else separator), syllables,
-                                alternatives, seg.kind, seg.start, seg.end, seg.choice))
+                                alternatives, seg.kind, seg.start, seg.end, seg.choice, chosen.estimated))
         return tokens
 
     def _romanize(self, text, options, picks):
@@ -309,6 +327,7 @@ class ReferenceAnnotator(BaseAnnotator):
 
     def _to_html(self, text, options, picks):
         strings, flags = self._rendered(options)
+        separator = syllable_separator(options.system)
         segments = self.segment(text, picks)
         spoken = self._spoken_forms(segments, flags, options)
         out: list[str] = []
@@ -318,6 +337,12 @@ class ReferenceAnnotator(BaseAnnotator):
                 out.append(escape_html(piece))
             elif seg.kind == KIND_UNKNOWN:
                 out.append(f'<span class="fp-unknown">{escape_html(piece)}</span>')
+            elif seg.kind == KIND_NUMBER:
+                # one ruby over the whole number
+                rendered = join_rendered([self._syllable_text(strings, s, False, forms[k])
+                                          for k, s in enumerate(seg.reading.syllables)], separator)
+                out.append(f'<span class="fp-number" data-start="{seg.start}"><ruby>{escape_html(piece)}'
+                           f'<rp>(</rp><rt>{rendered}</rt><rp>)</rp></ruby></span>')
             else:
                 reading = seg.reading
                 rubies = "".join(
@@ -326,5 +351,7 @@ class ReferenceAnnotator(BaseAnnotator):
                     f"</rt><rp>)</rp></ruby>"
                     for k, (ch, s) in enumerate(zip(piece, reading.syllables)))
                 css = "fp-word" if seg.kind == KIND_WORD else "fp-char"
+                if reading.estimated:
+                    css += " fp-estimated"
                 out.append(f'<span class="{css}" data-start="{seg.start}">{rubies}</span>')
         return "".join(out)

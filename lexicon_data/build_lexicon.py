@@ -9,7 +9,9 @@ Sources (each written by its import script; see README.md here):
 * ``taihoa.tsv``, ``itaigi.tsv``, ``plants.tsv`` (import_sources.py), when
   present: more dictionaries, adding the words and readings taibun's data lacks;
 * ``icorpus.tsv`` (import_icorpus.py): how often each word of the iCorpus
-  train split was read each way.
+  train split was read each way;
+* ``estimated.tsv`` (import_estimated.py): a reading for each Big5 character
+  that the others lack, read off their words or estimated from the 廣韻.
 
 The model the weights encode, a reading's score within its key:
 
@@ -186,6 +188,17 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
             if key in taibun_keys or len(key) > 1:
                 continue
             add_reading(keys.setdefault(key, []), with_alternants(key, fields["reading"], table), name)
+    # Characters no dictionary above has (import_estimated.py): read off the
+    # sources' words, or estimated from the 廣韻 (context "estimated").
+    estimated = sources / "estimated.tsv"
+    if estimated.exists():
+        have = set(keys)
+        for fields in read_rows(estimated):
+            key = canonical(fields["hanji"], variants)
+            if key not in have:
+                basis = fields["basis"]
+                add_reading(keys.setdefault(key, []), fields["reading"], "words" if basis == "word" else basis)
+                keys[key][-1].context = "estimated" if basis in ("qieyun", "mandarin", "hand") else ""
     for rows in keys.values():
         for row in rows:
             row.weight = row.weight or 1

@@ -49,8 +49,8 @@ EDGE_LINES = [
     "2024 年 3 月",
     "abc",
     "ABC 先生",
-    "龘",                                    # a Han character the lexicon lacks
-    "龘龘",
+    "𠔜",                                    # a Han character the lexicon lacks
+    "𠔜𠔜",
     "𠢕",                                   # astral
     "臺灣",                                  # a variant character
     "台灣\r",                                # a CR of its own (not before the newline in a file)
@@ -158,9 +158,9 @@ def test_many_blocks(native, monkeypatch):
 
 def test_user_dictionary_applies(native):
     annotator = Annotator()
-    annotator.add_word("龘龘", "tâ-tâ")
-    assert annotator.romanize_many(["龘龘", "龘"]) == ["Tâ-tâ", "龘"]
-    assert [t.reading for t in annotator.annotate_many(["龘龘"])[0]] == ["tâ-tâ"]
+    annotator.add_word("𠔜𠔜", "tâ-tâ")
+    assert annotator.romanize_many(["𠔜𠔜", "𠔜"]) == ["Tâ-tâ", "𠔜"]
+    assert [t.reading for t in annotator.annotate_many(["𠔜𠔜"])[0]] == ["tâ-tâ"]
 
 
 def test_reference_annotator_has_the_same_batch_api(reference, native):
@@ -169,7 +169,7 @@ def test_reference_annotator_has_the_same_batch_api(reference, native):
 
 
 _LEXICON_CHARS = "先生講學恬聽銀行路台灣坐咧桌仔阮阿公較早逐工透就去田裡做穡伊定人愛認真毋通貧惰好食我你"
-_OTHER = "，。！？：「」『』（）《》 \t\r\u3000.!?,\"'()-abcTâuàn0123龘𠢕\x00\ud800"
+_OTHER = "，。！？：「」『』（）《》 \t\r\u3000.!?,\"'()-abcTâuàn0123𠔜𠢕\x00\ud800"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

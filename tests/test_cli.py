@@ -37,16 +37,16 @@ def test_html_and_json_formats():
 def test_lookup():
     result = run("--lookup", "台灣")
     assert result.stdout.decode().startswith("台灣\tTai5-uan5\ttl=Tâi-uân  poj=Tâi-oân  tlpa=Tai5-uan5")
-    missing = run("--lookup", "龘")
-    assert missing.returncode == 1 and "no reading of '龘'" in missing.stderr.decode()
+    missing = run("--lookup", "𠔜")
+    assert missing.returncode == 1 and "no reading of '𠔜'" in missing.stderr.decode()
 
 
 def test_user_dictionary_file(tmp_path):
     user = tmp_path / "user.tsv"
-    user.write_text("# my words\n龘龘\ttâ-tâ\n", encoding="utf-8")
-    assert run("--user-dict", str(user), "龘龘").stdout.decode() == "Tâ-tâ\n"
-    user.write_text("龘龘\n", encoding="utf-8")
-    bad = run("--user-dict", str(user), "龘龘")
+    user.write_text("# my words\n𠔜𠔜\ttâ-tâ\n", encoding="utf-8")
+    assert run("--user-dict", str(user), "𠔜𠔜").stdout.decode() == "Tâ-tâ\n"
+    user.write_text("𠔜𠔜\n", encoding="utf-8")
+    bad = run("--user-dict", str(user), "𠔜𠔜")
     assert bad.returncode == 1 and "expected 'word<TAB>reading' or 'word<TAB>-'" in bad.stderr.decode()
     user.write_text("台灣\t-\n", encoding="utf-8")
     assert run("--user-dict", str(user), "台灣").stdout.decode() == "Tâi uan\n"    # the word hidden: two characters

@@ -22,10 +22,10 @@ def annotator():
     ("銀行行路", "Gîn-hâng kiânn-lōo"),
     ("我愛食飯", "Guá ài tsia̍h-pn̄g"),
     ("", ""),
-    ("abc台灣123", "abc Tâi-uân 123"),
+    ("abc台灣123", "abc Tâi-uân tsi̍t-pah-jī-tsa̍p-sann"),   # a number is read (fastpron/numbers.py)
     ("伊講：「好。」", "I kóng: “Hó.”"),
     ("台灣。台灣！台灣？", "Tâi-uân. Tâi-uân! Tâi-uân?"),
-    ("龘台灣", "龘 Tâi-uân"),
+    ("𠔜台灣", "𠔜 Tâi-uân"),
     ("無去", "Bô--khì"),
     ("我ḿ知", "Guá ḿ tsai"),            # an accented Latin letter outside Latin-1 is a word too
 ])
@@ -74,8 +74,8 @@ def test_annotate_tokens(annotator):
 
 
 def test_unknown_and_other_tokens(annotator):
-    tokens = annotator.annotate("龘 abc，台灣")
-    assert [(t.text, t.kind) for t in tokens] == [("龘", "unknown"), (" abc，", "other"), ("台灣", "word")]
+    tokens = annotator.annotate("𠔜 abc，台灣")
+    assert [(t.text, t.kind) for t in tokens] == [("𠔜", "unknown"), (" abc，", "other"), ("台灣", "word")]
     assert tokens[0].reading is None and tokens[0].syllables == ()
 
 
@@ -94,7 +94,7 @@ def test_to_html_exact(annotator):
         '<ruby>灣<rp>(</rp><rt>uân</rt><rp>)</rp></ruby></span>')
     assert annotator.to_html("\n我") == \
         '\n<span class="fp-char" data-start="1"><ruby>我<rp>(</rp><rt>guá</rt><rp>)</rp></ruby></span>'
-    assert annotator.to_html("龘") == '<span class="fp-unknown">龘</span>'
+    assert annotator.to_html("𠔜") == '<span class="fp-unknown">𠔜</span>'
 
 
 def test_to_html_escapes_everything(annotator):
@@ -121,7 +121,7 @@ def test_picks_choose_a_reading_per_token(annotator):
 
 def test_lookup(annotator):
     assert annotator.lookup("行")[:3] == ["kiann5", "hing5", "hang5"]
-    assert annotator.lookup("龘") == []
+    assert annotator.lookup("𠔜") == []
     assert annotator.lookup("") == []
     assert annotator.render_reading("gin5/gun5-hang5") == "gîn-hâng"
     assert annotator.render_reading("gin5/gun5-hang5", dialect="north", system="poj") == "gûn-hâng"
@@ -129,19 +129,19 @@ def test_lookup(annotator):
 
 def test_user_dictionary_add_override_remove():
     annotator = Annotator()
-    annotator.add_word("龘龘", "tâ-tâ")
-    assert annotator.romanize("龘龘叫") == "Tâ-tâ kiò"
+    annotator.add_word("𠔜𠔜", "tâ-tâ")
+    assert annotator.romanize("𠔜𠔜叫") == "Tâ-tâ kiò"
     annotator.add_word("台灣", "tai5-uan5", "Tâi-uân")          # override, with an alternative
     token = annotator.annotate("台灣")[0]
     assert (token.reading, token.alternatives) == ("tâi-uân", ("Tâi-uân",))
     assert annotator.lookup("台灣") == ["tai5-uan5", "Tai5-uan5"]
     annotator.remove_word("台灣")
     assert [t.text for t in annotator.annotate("台灣")] == ["台", "灣"]
-    assert annotator.user_dictionary == {"龘龘": ["ta5-ta5"], "台灣": []}
+    assert annotator.user_dictionary == {"𠔜𠔜": ["ta5-ta5"], "台灣": []}
     annotator.clear_user_dictionary()
     assert annotator.romanize("台灣") == "Tâi-uân"
     # Other annotators are untouched.
-    assert fastpron.romanize("龘龘") == "龘龘"
+    assert fastpron.romanize("𠔜𠔜") == "𠔜𠔜"
 
 
 def test_user_dictionary_odd_keys_and_new_syllables():
@@ -263,7 +263,7 @@ def test_variants_in_lookup_and_user_dictionary():
 
 
 @pytest.mark.parametrize("text", [
-    "先生講，學生恬恬聽。", "", "龘龘 abc\n", '引號"與\\反斜線', "\0\x01\x1f\ud800\U00020000", "無去這是",
+    "先生講，學生恬恬聽。", "", "𠔜𠔜 abc\n", '引號"與\\反斜線', "\0\x01\x1f\ud800\U00020000", "無去這是",
 ])
 @pytest.mark.parametrize("options", [{}, {"sandhi": "auto"}, {"system": "tps", "tones": "numbers"},
                                      {"picks": {0: 1}}])
@@ -286,7 +286,7 @@ def test_to_json_escapes_and_keys(annotator):
     assert fastpron.to_json("台灣") == annotator.to_json("台灣")
 
 
-@pytest.mark.parametrize("text", ["先生講，學生恬恬聽。", "", '引號"與\\反斜線', "\0\x01\x1f\x7f\ud800\U00020000龘"])
+@pytest.mark.parametrize("text", ["先生講，學生恬恬聽。", "", '引號"與\\反斜線', "\0\x01\x1f\x7f\ud800\U00020000𠔜"])
 def test_to_json_as_bytes_is_the_utf8_of_the_str(annotator, text):
     for key in ("text", "surface"):
         for options in ({}, {"sandhi": "auto", "system": "poj"}, {"picks": {0: 1}}):
@@ -310,8 +310,8 @@ def test_to_json_writes_prefix_and_suffix_around_the_array_in_bytes(annotator):
 
 def test_a_reading_no_system_can_write_is_refused_and_harms_nothing():
     annotator = Annotator()
-    with pytest.raises(ValueError, match="bad reading for '龘': .*xyz"):
-        annotator.add_word("龘", "xyz")
+    with pytest.raises(ValueError, match="bad reading for '𠔜': .*xyz"):
+        annotator.add_word("𠔜", "xyz")
     with pytest.raises(ValueError, match="bad reading"):
-        annotator.update_user_dictionary({"龘": ["xyz1"]})
+        annotator.update_user_dictionary({"𠔜": ["xyz1"]})
     assert annotator.romanize("台灣", system="sni") == "皆五地 觀五英"

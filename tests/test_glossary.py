@@ -14,7 +14,7 @@ def test_each_reading_has_its_own_gloss():
 def test_variants_south_north_pairs_and_missing_glosses():
     assert glossary.gloss("臺灣", "Tai5-uan5") == "台灣"          # variant character, capital
     assert glossary.gloss("先生", "sian1-senn1/*sinn1") == "丈夫；先生；老師；大夫"
-    assert glossary.gloss("龘", "ta5") == ""
+    assert glossary.gloss("𠔜", "ta5") == ""
 
 
 def test_taihoa_glosses_win_and_itaigi_fills_the_gaps():

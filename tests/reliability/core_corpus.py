@@ -85,7 +85,7 @@ def main() -> None:
 
     # The user dictionary: odd keys, new syllables, removals, again and again.
     for k in range(40 if scale == "full" else 10):
-        entries = {"台灣": None, "龘" * (1 + k % 4): "-".join(["o9"] * (1 + k % 4)), "\0": "a1", "\ud800": "hm7",
+        entries = {"台灣": None, "𠔜" * (1 + k % 4): "-".join(["o9"] * (1 + k % 4)), "\0": "a1", "\ud800": "hm7",
                    "𠀀\u0301": "ngiau1-a2", "<b>": "a1-a1-a1", "台" * 64: "-".join(["tai5"] * 64)}
         annotator.update_user_dictionary(entries if k % 3 else {}, replace=True)
         for text in corpus[:12]:
@@ -106,12 +106,12 @@ def main() -> None:
     # (Two dictionaries of the same size. Changing between dictionaries with different
     # syllables in another thread once made a call fail: finding 5, since fixed and
     # pinned by test_core_properties.py.)
-    annotator.update_user_dictionary({"龘龘": "hm7-hm7"})
+    annotator.update_user_dictionary({"𠔜𠔜": "hm7-hm7"})
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:
         t.start()
     for k in range(20):
-        annotator.update_user_dictionary({"龘": "o9"} if k % 2 else {"龘龘": "hm7-hm7"})
+        annotator.update_user_dictionary({"𠔜": "o9"} if k % 2 else {"𠔜𠔜": "hm7-hm7"})
     for t in threads:
         t.join()
     annotator.clear_user_dictionary()

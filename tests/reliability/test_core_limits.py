@@ -143,11 +143,11 @@ assert annotator.romanize(text, capitalize=False) == text
 assert annotator.to_html(text) == text.replace("\0", "\ufffd").replace("\ud800", "\ufffd")
 out["two_byte_chars"] = len(text)
 del tokens, text
-text = of_size("\U00020000", 25_000_000) + of_size("\U0010ffff", 25_000_000)   # unknown Han, then other
+text = of_size("\U0002051c", 25_000_000) + of_size("\U0010ffff", 25_000_000)   # unknown Han, then other
 result = annotator.romanize(text)
 assert result == text
 page = annotator.to_html(text[:1_000_000])
-assert page == '<span class="fp-unknown">\U00020000</span>' * 1_000_000
+assert page == '<span class="fp-unknown">\U0002051c</span>' * 1_000_000
 out.update(four_byte_chars=len(text), input_bytes=len(text.encode()), peak_mib=round(peak()))
 """, timeout=600)
     figures.update(got)
@@ -224,8 +224,8 @@ out.update(calls=calls, rss_before_mib=round(before, 2), rss_after_mib=round(aft
 # The user dictionary changed again and again: overlays and tables come and go.
 def change(n):
     for k in range(n):
-        annotator.update_user_dictionary({"龘" * (1 + k % 5): "-".join(["o9"] * (1 + k % 5)), "台灣": None})
-        annotator.romanize("龘龘龘台灣" * 10)
+        annotator.update_user_dictionary({"𠔜" * (1 + k % 5): "-".join(["o9"] * (1 + k % 5)), "台灣": None})
+        annotator.romanize("𠔜𠔜𠔜台灣" * 10)
 
 change(100)                 # the allocator settles: freed overlays' pages are reused from here on
 gc.collect()

@@ -213,15 +213,15 @@ def test_a_changed_user_dictionary_renders_its_own_new_syllables():
     number of syllables, so a dictionary that replaced one new syllable (o9) by another
     (hm7) kept rendering the old one.  fastpron/annotator.py now keys them by the syllables."""
     annotator = fastpron.Annotator()
-    annotator.add_word("龘", "o9")                      # syllables the lexicon lacks
-    assert annotator.romanize("龘") == "Ő"
-    annotator.update_user_dictionary({"龘": "hm7"})
-    assert annotator.romanize("龘") == "Hm̄"
-    assert annotator.to_html("龘").count("<rt>hm̄</rt>") == 1
-    annotator.update_user_dictionary({"龘": "o9", "龘龘": "hm7-hm7"})
-    assert annotator.romanize("龘 龘龘") == "Ő hm̄-hm̄"
+    annotator.add_word("𠔜", "o9")                      # syllables the lexicon lacks
+    assert annotator.romanize("𠔜") == "Ő"
+    annotator.update_user_dictionary({"𠔜": "hm7"})
+    assert annotator.romanize("𠔜") == "Hm̄"
+    assert annotator.to_html("𠔜").count("<rt>hm̄</rt>") == 1
+    annotator.update_user_dictionary({"𠔜": "o9", "𠔜𠔜": "hm7-hm7"})
+    assert annotator.romanize("𠔜 𠔜𠔜") == "Ő hm̄-hm̄"
     annotator.clear_user_dictionary()
-    assert annotator.romanize("龘") == "龘"
+    assert annotator.romanize("𠔜") == "𠔜"
     assert len(annotator._tables) == 1                  # the overlays' tables went with them
 
 
@@ -233,7 +233,7 @@ def test_a_dictionary_change_in_another_thread_between_table_and_core():
 
     def table_then_another_thread_changes_the_dictionary(options, overlay):
         table = choose(options, overlay)
-        annotator.update_user_dictionary({"龘": "o9"})     # one new syllable: the table is too small now
+        annotator.update_user_dictionary({"𠔜": "o9"})     # one new syllable: the table is too small now
         return table
 
     annotator._table = table_then_another_thread_changes_the_dictionary
@@ -246,8 +246,8 @@ def test_dictionary_changes_while_other_threads_add_render_tables():
     fail ('dictionary changed size during iteration').  Deterministic: a key whose look-up lets
     'another thread' add a table in the middle of that iteration."""
     annotator = fastpron.Annotator()
-    annotator.add_word("龘", "o9")
-    annotator.romanize("龘")
+    annotator.add_word("𠔜", "o9")
+    annotator.romanize("𠔜")
 
     class KeyThatLetsAnotherThreadIn(tuple):
         def __getitem__(self, index):
@@ -255,5 +255,5 @@ def test_dictionary_changes_while_other_threads_add_render_tables():
             return tuple.__getitem__(self, index)
 
     annotator._tables[KeyThatLetsAnotherThreadIn(("a table", ("o9",)))] = None
-    annotator.update_user_dictionary({"龘": "hm7"})
-    assert annotator.romanize("龘") == "Hm̄"
+    annotator.update_user_dictionary({"𠔜": "hm7"})
+    assert annotator.romanize("𠔜") == "Hm̄"

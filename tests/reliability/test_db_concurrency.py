@@ -79,7 +79,7 @@ def _import_loop(stack, tsv, stop: threading.Event, outcomes: list):
     k = 0
     while not stop.is_set():
         k += 1
-        tsv.write_text(f"hanji\treading\tnote\n龘龘\ttâ-tâ\timport {k}\n龘\ttâ\t\n", encoding="utf-8")
+        tsv.write_text(f"hanji\treading\tnote\n𠔜𠔜\ttâ-tâ\timport {k}\n𠔜\ttâ\t\n", encoding="utf-8")
         run = subprocess.run([sys.executable, "manage.py", "import_user_dictionary", str(tsv)], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
         outcomes.append((run.returncode, run.stderr[-500:]))
@@ -164,7 +164,7 @@ def _concurrent_writes(stack, tmp_path, figures, seconds: float):
     visitor = Visitor(stack)
     visitor.request("GET", "/article_pronunciation/input/")
     for _ in range(2 * WORKERS):
-        status, _, body = visitor.request("GET", "/dictionary/?q=%E9%BE%98%E9%BE%98")
+        status, _, body = visitor.request("GET", "/dictionary/?q=%F0%A0%94%9C%F0%A0%94%9C")
         assert status == 200 and "tâ-tâ" in body
 
 

@@ -126,9 +126,9 @@ def test_lookup_of_a_character_lists_its_readings_best_first(client):
 
 
 def test_lookup_errors(client):
-    response = client.get("/api/lookup/龘龘")
+    response = client.get("/api/lookup/𠔜𠔜")
     assert response.status_code == 404
-    assert response.json() == {"error": "龘龘 is not in the dictionary"}
+    assert response.json() == {"error": "𠔜𠔜 is not in the dictionary"}
     response = client.get("/api/lookup/" + "台" * 65)
     assert response.status_code == 400
     assert client.get("/api/lookup/台%20灣").status_code == 400

@@ -93,25 +93,25 @@ def test_fanqie_page(client):
 def test_fanqie_page_errors(client):
     assert client.get("/dictionary/fanqie/", {"upper": "德德", "lower": "紅"}).status_code == 400
     assert client.get("/dictionary/fanqie/", {"upper": "德"}).status_code == 400
-    response = client.get("/dictionary/fanqie/", {"upper": "龘", "lower": "紅"})
+    response = client.get("/dictionary/fanqie/", {"upper": "𠔜", "lower": "紅"})
     assert response.status_code == 404
-    assert "字典中沒有：龘" in response.content.decode()
+    assert "字典中沒有：𠔜" in response.content.decode()
 
 
 # -- the user dictionary and the annotator ----------------------------------------------
 
 def test_an_entry_takes_effect_on_the_next_request(client):
-    assert romanize(client, "龘龘") == "龘 龘"         # two unknown characters
-    UserEntry.objects.create(key="龘龘", readings="tâ-tâ")
-    assert romanize(client, "龘龘") == "tâ-tâ"
+    assert romanize(client, "𠔜𠔜") == "𠔜 𠔜"         # two unknown characters
+    UserEntry.objects.create(key="𠔜𠔜", readings="tâ-tâ")
+    assert romanize(client, "𠔜𠔜") == "tâ-tâ"
     entry = UserEntry.objects.get()
     entry.readings = "lâ-lâ, tâ-tâ"
     entry.save()
-    response = client.get("/api/lookup/龘龘").json()
+    response = client.get("/api/lookup/𠔜𠔜").json()
     assert [r["numbered"] for r in response["readings"]] == ["la5-la5", "ta5-ta5"]
     assert response["user_dictionary"] is True
     entry.delete()
-    assert romanize(client, "龘龘") == "龘 龘"
+    assert romanize(client, "𠔜𠔜") == "𠔜 𠔜"
 
 
 def test_a_hidden_entry_removes_a_lexicon_word(client):
@@ -121,14 +121,14 @@ def test_a_hidden_entry_removes_a_lexicon_word(client):
 
 
 def test_no_reload_while_nothing_changed(client, monkeypatch):
-    UserEntry.objects.create(key="龘", readings="tâ")
+    UserEntry.objects.create(key="𠔜", readings="tâ")
     shared_annotator()
     calls = []
     monkeypatch.setattr("webproject.dictionary.annotator.load_entries", lambda: calls.append(1) or {})
     for _ in range(3):
         shared_annotator()
     assert calls == []
-    UserEntry.objects.create(key="龘龘", readings="tâ-tâ")
+    UserEntry.objects.create(key="𠔜𠔜", readings="tâ-tâ")
     shared_annotator()
     assert calls == [1]
 
@@ -136,7 +136,7 @@ def test_no_reload_while_nothing_changed(client, monkeypatch):
 def test_every_edit_changes_the_revision():
     assert DictionaryState.objects.count() == 1        # made by the migration
     first = DictionaryState.current()
-    entry = UserEntry.objects.create(key="龘", readings="tâ")
+    entry = UserEntry.objects.create(key="𠔜", readings="tâ")
     second = DictionaryState.current()
     entry.delete()
     assert len({first, second, DictionaryState.current()}) == 3
@@ -154,18 +154,18 @@ def test_admin_is_for_staff_only(client, django_user_model):
 
 
 def test_admin_edit_changes_the_annotation(staff_client):
-    assert romanize(staff_client, "龘龘") == "龘 龘"
-    response = staff_client.post(ADMIN_ADD, {"key": "龘龘", "readings": "tâ-tâ", "note": ""})
+    assert romanize(staff_client, "𠔜𠔜") == "𠔜 𠔜"
+    response = staff_client.post(ADMIN_ADD, {"key": "𠔜𠔜", "readings": "tâ-tâ", "note": ""})
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert romanize(staff_client, "龘龘") == "tâ-tâ"
-    entry = UserEntry.objects.get(key="龘龘")
+    assert romanize(staff_client, "𠔜𠔜") == "tâ-tâ"
+    entry = UserEntry.objects.get(key="𠔜𠔜")
     response = staff_client.post(f"/admin/dictionary/userentry/{entry.pk}/change/",
-                                 {"key": "龘龘", "readings": "tai5-tai5", "note": ""})
+                                 {"key": "𠔜𠔜", "readings": "tai5-tai5", "note": ""})
     assert response.status_code == 302
-    assert romanize(staff_client, "龘龘") == "tâi-tâi"
+    assert romanize(staff_client, "𠔜𠔜") == "tâi-tâi"
     response = staff_client.post(f"/admin/dictionary/userentry/{entry.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    assert romanize(staff_client, "龘龘") == "龘 龘"
+    assert romanize(staff_client, "𠔜𠔜") == "𠔜 𠔜"
 
 
 @pytest.mark.parametrize("data, message", [
@@ -211,7 +211,7 @@ def test_admin_escapes_entries(staff_client):
 
 # -- import / export ------------------------------------------------------------------------
 
-TSV = "hanji\treading\tnote\n# a comment\n龘龘\ttâ-tâ\tmade up\n龘龘\tlâ-lâ\n銀行\t-\n\n"
+TSV = "hanji\treading\tnote\n# a comment\n𠔜𠔜\ttâ-tâ\tmade up\n𠔜𠔜\tlâ-lâ\n銀行\t-\n\n"
 
 
 def test_import_then_export(tmp_path, client):
@@ -220,30 +220,30 @@ def test_import_then_export(tmp_path, client):
     out = io.StringIO()
     call_command("import_user_dictionary", str(path), stdout=out)
     assert out.getvalue() == "imported 2 entries: 2 new, 0 changed, 0 removed\n"
-    assert romanize(client, "龘龘銀行") == "tâ-tâ gîn kiânn"
+    assert romanize(client, "𠔜𠔜銀行") == "tâ-tâ gîn kiânn"
     out = io.StringIO()
     call_command("export_user_dictionary", stdout=out)
     assert out.getvalue() == ("# fastpron user dictionary: one reading a line, the preferred first; '-' hides a word\n"
                               "hanji\treading\tnote\n"
                               "銀行\t-\n"
-                              "龘龘\ttâ-tâ\tmade up\n"
-                              "龘龘\tlâ-lâ\n")
+                              "𠔜𠔜\ttâ-tâ\tmade up\n"
+                              "𠔜𠔜\tlâ-lâ\n")
 
 
 def test_import_replace_and_dry_run(tmp_path):
-    UserEntry.objects.create(key="龘", readings="tâ")
+    UserEntry.objects.create(key="𠔜", readings="tâ")
     path = tmp_path / "user.tsv"
-    path.write_text("龘龘\ttâ-tâ\n", encoding="utf-8")
+    path.write_text("𠔜𠔜\ttâ-tâ\n", encoding="utf-8")
     out = io.StringIO()
     call_command("import_user_dictionary", str(path), "--replace", "--dry-run", stdout=out)
     assert out.getvalue() == "would import 1 entries: 1 new, 0 changed, 1 removed\n"
-    assert list(UserEntry.objects.values_list("key", flat=True)) == ["龘"]
+    assert list(UserEntry.objects.values_list("key", flat=True)) == ["𠔜"]
     call_command("import_user_dictionary", str(path), "--replace", stdout=io.StringIO())
-    assert list(UserEntry.objects.values_list("key", flat=True)) == ["龘龘"]
+    assert list(UserEntry.objects.values_list("key", flat=True)) == ["𠔜𠔜"]
 
 
 def test_import_round_trips_through_export(tmp_path):
-    UserEntry.objects.create(key="龘龘", readings="tâ-tâ, lâ-lâ", note="n")
+    UserEntry.objects.create(key="𠔜𠔜", readings="tâ-tâ, lâ-lâ", note="n")
     UserEntry.objects.create(key="銀行", hidden=True)
     path = tmp_path / "out.tsv"
     call_command("export_user_dictionary", str(path), stderr=io.StringIO())
@@ -255,14 +255,14 @@ def test_import_round_trips_through_export(tmp_path):
 
 def test_import_reports_every_bad_line_and_writes_nothing(tmp_path):
     path = tmp_path / "bad.tsv"
-    path.write_text("龘龘\ttâ\n只有一欄\n龘\ttâ\n龘\t-\n", encoding="utf-8")
+    path.write_text("𠔜𠔜\ttâ\n只有一欄\n𠔜\ttâ\n𠔜\t-\n", encoding="utf-8")
     with pytest.raises(CommandError) as error:
         call_command("import_user_dictionary", str(path))
     message = str(error.value)
     assert "3 problem(s), nothing imported" in message
     assert "line 2: expected 'word<TAB>reading'" in message
-    assert "line 1: fastpron 無法使用這個詞條：'tâ' has 1 syllables but '龘龘' has 2 characters" in message
-    assert "line 3: 龘 is both hidden ('-') and given readings" in message
+    assert "line 1: fastpron 無法使用這個詞條：'tâ' has 1 syllables but '𠔜𠔜' has 2 characters" in message
+    assert "line 3: 𠔜 is both hidden ('-') and given readings" in message
     assert not UserEntry.objects.exists()
 
 

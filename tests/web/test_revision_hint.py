@@ -57,30 +57,30 @@ def test_no_question_to_the_database_while_the_hint_is_unchanged(hint_file, look
 
 
 def test_an_announced_change_is_read_on_the_next_call(hint_file, looks):
-    assert readings("龘") == [None]
-    change_behind_djangos_back("龘", "tâ")
-    assert readings("龘") == [None]             # no hint yet: the loaded dictionary stands
+    assert readings("𠔜") == [None]
+    change_behind_djangos_back("𠔜", "tâ")
+    assert readings("𠔜") == [None]             # no hint yet: the loaded dictionary stands
     revision_hint.announce(b"another process!")
-    assert readings("龘") == ["tâ"]
+    assert readings("𠔜") == ["tâ"]
     assert len(looks) == 2
     assert hint_file.read_bytes() == b"another process!"
 
 
 def test_an_unannounced_change_arrives_with_the_recheck(hint_file, settings, looks):
-    assert readings("龘") == [None]
-    change_behind_djangos_back("龘", "tâ")
-    assert readings("龘") == [None]
+    assert readings("𠔜") == [None]
+    change_behind_djangos_back("𠔜", "tâ")
+    assert readings("𠔜") == [None]
     settings.DICTIONARY_RECHECK_SECONDS = 0
-    assert readings("龘") == ["tâ"]
+    assert readings("𠔜") == ["tâ"]
 
 
 def test_a_change_in_this_process_is_read_at_once_and_announced_after_the_commit(
         hint_file, looks, django_capture_on_commit_callbacks):
-    assert readings("龘") == [None]
+    assert readings("𠔜") == [None]
     before = hint_file.read_bytes()
     with django_capture_on_commit_callbacks(execute=True):
-        UserEntry.objects.create(key="龘", readings="tâ")
-        assert readings("龘") == ["tâ"]         # its own transaction: already visible here
+        UserEntry.objects.create(key="𠔜", readings="tâ")
+        assert readings("𠔜") == ["tâ"]         # its own transaction: already visible here
     assert hint_file.read_bytes() == DictionaryState.current().bytes != before
 
 

@@ -112,7 +112,7 @@ def loads(log) -> int:
 def test_an_admin_edit_reaches_the_other_process_on_its_next_request(two_servers):
     (process_a, a, _), (process_b, b, log_b) = two_servers
     assert process_a.pid != process_b.pid
-    assert a.annotate("龘龘") == b.annotate("龘龘") == "龘 龘"
+    assert a.annotate("𠔜𠔜") == b.annotate("𠔜𠔜") == "𠔜 𠔜"
 
     # sign in to server A's admin and add an entry there
     token = a.csrf("/admin/login/")
@@ -120,18 +120,18 @@ def test_an_admin_edit_reaches_the_other_process_on_its_next_request(two_servers
                                                           "password": PASSWORD, "next": "/admin/"})
     assert status == 200
     token = a.csrf("/admin/dictionary/userentry/add/")
-    status, page = a.request("/admin/dictionary/userentry/add/", {"csrfmiddlewaretoken": token, "key": "龘龘",
+    status, page = a.request("/admin/dictionary/userentry/add/", {"csrfmiddlewaretoken": token, "key": "𠔜𠔜",
                                                                   "readings": "tâ-tâ", "note": ""})
-    assert status == 200 and "龘龘" in page
+    assert status == 200 and "𠔜𠔜" in page
 
     # server B: the very next request has it, and only that request reloaded
     before = loads(log_b)
-    assert b.annotate("龘龘") == "tâ-tâ"
+    assert b.annotate("𠔜𠔜") == "tâ-tâ"
     assert loads(log_b) == before + 1
     for _ in range(3):
-        assert b.annotate("龘龘") == "tâ-tâ"
+        assert b.annotate("𠔜𠔜") == "tâ-tâ"
     assert loads(log_b) == before + 1          # nothing changed: no reload
-    assert a.annotate("龘龘") == "tâ-tâ"
+    assert a.annotate("𠔜𠔜") == "tâ-tâ"
 
     # a removal through A reaches B too
     status, page = a.request("/admin/dictionary/userentry/")
@@ -140,4 +140,4 @@ def test_an_admin_edit_reaches_the_other_process_on_its_next_request(two_servers
     status, _ = a.request(f"/admin/dictionary/userentry/{entry_id}/delete/",
                           {"csrfmiddlewaretoken": token, "post": "yes"})
     assert status == 200
-    assert b.annotate("龘龘") == "龘 龘"
+    assert b.annotate("𠔜𠔜") == "𠔜 𠔜"
