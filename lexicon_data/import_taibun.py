@@ -50,8 +50,8 @@ import msgpack
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from fastpron.syllable import SyllableError, alternants, join_reading, parse_reading  # noqa: E402
+from build_lexicon import write_tsv  # noqa: E402  (lexicon_data/, the script's own folder, is on the path)
 
-TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
 
 
 def taibun_data_dir() -> pathlib.Path:
@@ -244,13 +244,6 @@ def phrase_rows(rows: list[tuple], path: pathlib.Path = HERE / "phrases.tsv") ->
                 continue
             added.append((hanji, join_reading(parse_reading(reading)), "phrase", PHRASE_WEIGHT, "phrase"))
     return added, warnings
-
-
-def write_tsv(rows: list[tuple], path: pathlib.Path) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\t".join(TSV_HEADER) + "\n")
-        for row in rows:
-            f.write("\t".join(str(field) for field in row) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
