@@ -144,8 +144,8 @@ class Stack:
         finally:
             conn.close()
 
-    def submit_article(self, text: str = TEXT, origin: bool = True) -> tuple[Response, Response, Response]:
-        """The browser's flow: GET the form, POST it with the CSRF token, follow the 302."""
+    def post_form(self, fields: dict, origin: bool = True) -> tuple[Response, Response, str]:
+        """GET the form, then POST `fields` with its CSRF token: the form, the answer, the cookies."""
         form = self.request("GET", "/article_pronunciation/input/")
         cookies = http.cookies.SimpleCookie()
         for value in form.headers.get_all("Set-Cookie") or []:
@@ -153,17 +153,21 @@ class Stack:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
         assert form.status == 200 and token and "csrftoken" in cookies, (form.status, form.text[:500])
         cookie = "; ".join(f"{k}={m.value}" for k, m in cookies.items())
-        fields = {"csrfmiddlewaretoken": token.group(1), "text": text,
-                  "system": "tl", "tones": "marks", "sandhi": "none", "dialect": "usual"}
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
                    "Referer": f"http://{self.host}/article_pronunciation/input/"}
         if origin:
             headers["Origin"] = f"http://{self.host}"
-        post = self.request("POST", "/article_pronunciation/input/",
-                            body=urllib.parse.urlencode(fields).encode(), headers=headers)
+        post = self.request("POST", "/article_pronunciation/input/", timeout=60,
+                            body=urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields}).encode(),
+                            headers=headers)
         for value in post.headers.get_all("Set-Cookie") or []:
             cookies.load(value)
-        cookie = "; ".join(f"{k}={m.value}" for k, m in cookies.items())
+        return form, post, "; ".join(f"{k}={m.value}" for k, m in cookies.items())
+
+    def submit_article(self, text: str = TEXT, origin: bool = True) -> tuple[Response, Response, Response]:
+        """The browser's flow: GET the form, POST it with the CSRF token, follow the 302."""
+        form, post, cookie = self.post_form({"text": text, "system": "tl", "tones": "marks", "sandhi": "none",
+                                             "dialect": "usual"}, origin)
         location = post.header("Location")
         result = self.request("GET", location or "/article_pronunciation/pronunciation/", headers={"Cookie": cookie})
         return form, post, result
