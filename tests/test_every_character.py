@@ -47,6 +47,35 @@ def test_compatibility_ideographs_read_as_their_unified_form(native, reference):
             assert native.annotate(ch)[0].reading == native.annotate(unified)[0].reading, hex(ord(ch))
 
 
+# The 80 compatibility ideographs that no permitted source reads: twelve unified ones with
+# no decomposition (U+FA0E...), and those whose unified forms (U+FA6C -> U+242EE...) are
+# Extension A/B characters that none of the dictionaries, the 廣韻 (qieyun) or the Mandarin
+# readings (pypinyin) have.  Unihan has a reading for five of them, and only in Cantonese.
+UNREADABLE_COMPATIBILITY = (
+    "\ufa0e\ufa0f\ufa11\ufa13\ufa14\ufa1f\ufa21\ufa23\ufa24\ufa27\ufa28\ufa29\ufa6c\ufacf\ufad0\ufad1\ufad5"
+    "\U0002f803\U0002f812\U0002f816\U0002f834\U0002f838\U0002f859\U0002f861\U0002f86c\U0002f87d\U0002f897"
+    "\U0002f898\U0002f8b8\U0002f8c7\U0002f8ca\U0002f8dd\U0002f8e3\U0002f8ec\U0002f8f0\U0002f8f7\U0002f8f8"
+    "\U0002f8f9\U0002f8fb\U0002f910\U0002f911\U0002f91b\U0002f91d\U0002f91f\U0002f923\U0002f927\U0002f935"
+    "\U0002f937\U0002f93b\U0002f93c\U0002f93d\U0002f941\U0002f942\U0002f943\U0002f944\U0002f95c\U0002f961"
+    "\U0002f96b\U0002f973\U0002f975\U0002f97b\U0002f97c\U0002f97e\U0002f987\U0002f997\U0002f9a4\U0002f9a6"
+    "\U0002f9a7\U0002f9ab\U0002f9ad\U0002f9cb\U0002f9cc\U0002f9dd\U0002f9e0\U0002f9e1\U0002f9e5\U0002f9ed"
+    "\U0002f9f1\U0002f9fb\U0002fa13"
+)
+
+
+def test_every_compatibility_ideograph_reads_like_its_unified_form(native):
+    compatibility = [chr(cp) for cp in [*range(0xF900, 0xFB00), *range(0x2F800, 0x2FA20)]
+                     if unicodedata.name(chr(cp), "").startswith("CJK COMPATIBILITY IDEOGRAPH")]
+    assert len(compatibility) == 1014
+    unread = []
+    for ch in compatibility:
+        reading = native.annotate(ch)[0].reading
+        assert reading == native.annotate(unicodedata.normalize("NFD", ch))[0].reading, hex(ord(ch))
+        if reading is None:
+            unread.append(ch)
+    assert "".join(unread) == UNREADABLE_COMPATIBILITY
+
+
 @pytest.mark.parametrize("char", ["它", "繽", "刈", "𬦰"])
 def test_the_issues_characters(native, char):
     assert native.annotate(char)[0].reading
