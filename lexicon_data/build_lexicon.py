@@ -23,7 +23,10 @@ The model the weights encode, a reading's score within its key:
 * a single character keeps the dictionaries' order: the corpus writes its
   register's conventions (就 tsiū, 佮 kap) into standalone characters, where
   everyday speech reads them otherwise, and it adds the readings it has
-  after the dictionaries' own.
+  after the dictionaries' own.  Only a reading the corpus gives the standing-
+  alone character at least CORPUS_OVERRULES times as often as the first
+  one (and CORPUS_OVERRULES times at the least) comes first: 和 hâm, 564
+  times against hām's once.
 
 A key's commonness, which the segmenter turns into its cost
 (fastpron/lexicon.py: entry_cost), is its dictionary weight plus its corpus
@@ -48,6 +51,7 @@ from fastpron.syllable import alternants, join_reading, parse_reading  # noqa: E
 
 TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
 DICTIONARY_PRIOR = 5       # pseudo-count of the dictionaries' reading of a word
+CORPUS_OVERRULES = 20      # how much more often the corpus must read a character otherwise
 EXTRA_DICTIONARIES = ("taihoa", "itaigi", "plants")
 
 
@@ -129,6 +133,11 @@ def ranked_rows(keys: dict[str, list[Row]]) -> list[tuple]:
             # dictionary order; corpus-only readings after it
             ranked = sorted(rows, key=lambda row: -row.weight)
             weights = [max(row.weight, 1) for row in ranked]
+            best = max(ranked, key=lambda row: row.count)
+            if best.count >= CORPUS_OVERRULES * max(ranked[0].count, 1):
+                ranked.remove(best)
+                ranked.insert(0, best)
+                weights = [max(weights)] + weights[1:]
         else:
             total = sum(row.weight for row in rows) or 1
             scores = [row.count + DICTIONARY_PRIOR * row.weight / total for row in rows]
