@@ -220,15 +220,22 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
         dictionary_words = dictionary_reader(keys, variants)
         known_syllables = {form for rows in keys.values() for row in rows
                            for syllable in parse_reading(row.reading) for form in spoken_forms(syllable)}
+        readings_of: dict[str, list[tuple[str, int]]] = {}      # each corpus key's readings, in file order
         for fields in read_rows(corpus):
             key = canonical(fields["hanji"], variants)
             reading = with_alternants(key, fields["reading"], table)
             if not all(spoken_forms(syllable) <= known_syllables for syllable in parse_reading(reading)):
                 continue                 # a spelling no dictionary uses (a slip, or a sub-dialect's vowel)
+            readings_of.setdefault(key, []).append((reading, int(fields["count"])))
+        for key, readings in readings_of.items():
             if any(row.context == "phrase" for row in keys.get(key, ())):
                 continue                 # our grammar phrases decide their own reading
             if key not in keys and len(key) > 1:
                 words = dictionary_words(key)
+                merged: list[Row] = []
+                for reading, count in readings:
+                    add_reading(merged, reading, "icorpus", count=count)
+                most_read = max(merged, key=lambda row: row.count).reading
                 if words is not None and all(len(word) == 1 for word, _ in words):
                     # Characters the corpus joins: the dictionaries read them apart, and
                     # their reading weighs as a dictionary's would (就會 tō ē unless
@@ -236,11 +243,15 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
                     # otherwise, they are a word of the corpus's, written with hyphens
                     # (認養 jīn-ióng, where the characters alone read jīn iúnn).
                     keys[key] = [Row("-".join(reading for _, reading in words), ["dictionary"], 1, "phrase")]
-                elif words is not None and same_reading("-".join(r for _, r in words), reading):
-                    continue     # the dictionaries' words read it so already (美麗 + 的): nothing to add
+                elif words is not None and same_reading("-".join(r for _, r in words), most_read):
+                    # The dictionaries' words read it so already (美麗 + 的), as the corpus
+                    # mostly does: its rarer readings must not become a word of their own
+                    # (按呢的 àn-ne ê, 3 times against án-ne ê's 72).
+                    continue
                 else:
-                    keys[key] = [Row(reading, ["icorpus"], 0, "")]
-            add_reading(keys.setdefault(key, []), reading, "icorpus", count=int(fields["count"]))
+                    keys[key] = [Row(most_read, ["icorpus"], 0, "")]
+            for reading, count in readings:
+                add_reading(keys.setdefault(key, []), reading, "icorpus", count=count)
 
     return ranked_rows(keys)
 

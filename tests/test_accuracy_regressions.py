@@ -71,7 +71,7 @@ def test_a_phrase_is_one_token_written_as_words(annotator):
     ("經濟部長表示，物價已經開始穩定落來矣。",
      "King-tsè pōo-tiúnn piáu-sī, bu̍t-kè í-king khai-sí ún-tīng lo̍h-lâi --ah."),
     ("立法委員佇質詢的時陣，要求部長愛出面說明。",
-     "Li̍p-huat-uí-uân tī tsit-sûn ê sî-tsūn, iau-kiû pōo-tiúnn ài tshut-bīn suat-bîng."),
+     "Li̍p-huat uí-uân tī tsit-sûn ê sî-tsūn, iau-kiû pōo-tiúnn ài tshut-bīn suat-bîng."),
     ("台北市政府講，明年欲閣加開十條公車路線。",
      "Tâi-pak-tshī tsìng-hú kóng, mê-nî beh-koh ke khui tsa̍p tiâu kong-tshia lōo-suànn."),
     ("行政院今仔日通過新的預算案。", "Hîng-tsìng-īnn kin-á-ji̍t thong-kuè sin ê ī-sǹg-àn."),
