@@ -18,7 +18,7 @@ $(INSTALLED): pyproject.toml setup.py
 	@touch $@
 
 # The Cython core and the compiled lexicon, rebuilt when their sources change.
-$(BUILT): $(INSTALLED) fastpron/_core.pyx fastpron/_core.pxd lexicon_data/lexicon.tsv lexicon_data/variants.tsv fastpron/lexicon.py
+$(BUILT): $(INSTALLED) fastpron/_core.pyx fastpron/_core.pxd lexicon_data/lexicon.tsv lexicon_data/variants.tsv lexicon_data/register.tsv fastpron/lexicon.py
 	$(PY) setup.py --quiet build_ext --inplace
 	$(PY) -m fastpron.compile
 	@touch $@
@@ -94,9 +94,12 @@ import-sources: $(INSTALLED)
 	$(PY) lexicon_data/import_icorpus.py
 
 # lexicon_data/lexicon.tsv from lexicon_data/sources/: readings ranked and weighed
-# by corpus counts and the dictionaries (about a minute and a half).
+# by corpus counts and the dictionaries (about a minute and a half), and the
+# register model, lexicon_data/register.tsv (the news train split against the
+# dictionaries' words: which sentences read as news).
 build-lexicon: $(INSTALLED)
 	$(PY) lexicon_data/build_lexicon.py
+	$(PY) lexicon_data/learn_register.py
 
 # lexicon_data/sources/estimated.tsv: a reading for each Big5 character the
 # other sources lack, from their words or estimated from the 廣韻 (needs qieyun

@@ -9,6 +9,7 @@ cdef enum:
     READING_FINAL = 2        # reading flags: the reading at the end of a phrase
     READING_PHRASE = 4       # reading flags: several words kept together, written apart
     READING_ESTIMATED = 8    # reading flags: estimated from the 廣韻, not a dictionary's
+    READING_NEWS = 16        # reading flags: the one a sentence that reads as news takes
 
 cdef enum TokenKind:
     KIND_OTHER = 0
@@ -40,6 +41,12 @@ cdef struct LexView:
     uint8_t* has_variant     # bitmap over the BMP: does canon change this code point?
     const uint32_t* astral_variants  # sorted (variant, standard) pairs above the BMP
     Py_ssize_t n_astral_variants
+    const uint64_t* register_keys    # the register model (lexicon.RegisterModel.keys), sorted
+    const int32_t* register_weights
+    Py_ssize_t n_register            # 0: no register model
+    int32_t register_threshold
+    int32_t register_unseen_pair
+    int32_t register_unknown
 
 cdef struct CToken:
     Py_ssize_t start
@@ -91,6 +98,7 @@ cdef class CompiledLexicon:
     cdef uint32_t n_record_words
     cdef dict _variants
     cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs)
+    cdef _load_register(self, Py_ssize_t at, Py_ssize_t n_keys)
     cdef _validate(self, header)
     cdef const uint32_t* record_of(self, str key)
 

@@ -1117,6 +1117,99 @@ cdef void choose_final_readings(TokenBuffer* tokens) noexcept nogil:
                 break
 
 
+# ---------------------------------------------------------------- the register
+
+# What ends a sentence for the register model: each sentence is read as news or not.
+cdef inline bint ends_register_sentence(const void* data, int kind, Py_ssize_t start, Py_ssize_t end) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef Py_UCS4 cp
+    for i in range(start, end):
+        cp = PyUnicode_READ(kind, data, i)
+        if cp == 0x3002 or cp == 0xFF01 or cp == 0xFF1F or cp == 0x21 or cp == 0x3F or cp == 0x0A:   # 。！？!?\n
+            return True
+    return False
+
+
+cdef inline int32_t register_weight(const LexView* lex, uint64_t key, bint* found) noexcept nogil:
+    """The register model's weight of `key` (lexicon.RegisterModel.keys), by binary search."""
+    cdef Py_ssize_t low = 0, high = lex.n_register, middle
+    while low < high:
+        middle = (low + high) // 2
+        if lex.register_keys[middle] < key:
+            low = middle + 1
+        else:
+            high = middle
+    found[0] = low < lex.n_register and lex.register_keys[low] == key
+    return lex.register_weights[low] if found[0] else 0
+
+
+cdef bint sentence_is_news(const LexView* lex, const void* data, int kind, Py_ssize_t start,
+                           Py_ssize_t end) noexcept nogil:
+    """lexicon.RegisterModel.is_news over the Han characters of text[start:end], in standard form."""
+    cdef int64_t total = 0, n = 0
+    cdef int32_t weight
+    cdef Py_ssize_t i
+    cdef Py_UCS4 cp, previous = 0
+    cdef bint found
+    for i in range(start, end):
+        cp = standard_char(lex, PyUnicode_READ(kind, data, i))
+        if not is_han(cp):
+            continue
+        if n:
+            weight = register_weight(lex, ((<uint64_t>previous + 1) << 21) | <uint64_t>cp, &found)
+            if not found:
+                weight = register_weight(lex, <uint64_t>cp, &found)
+                total += (weight if found else lex.register_unknown) + lex.register_unseen_pair
+            else:
+                total += weight
+        else:
+            weight = register_weight(lex, <uint64_t>cp, &found)
+            total += weight if found else lex.register_unknown
+        previous = cp
+        n += 1
+    return n > 0 and total > <int64_t>lex.register_threshold * n
+
+
+cdef inline int news_reading(const uint32_t* record) noexcept nogil:
+    """The reading flagged READING_NEWS, other than the first; 0 if none."""
+    cdef int r
+    for r in range(1, <int>record_readings(record)):
+        if record_reading(record, r)[0] & READING_NEWS:
+            return r
+    return 0
+
+
+cdef void choose_register_readings(TokenBuffer* tokens, const LexView* lex, const void* data,
+                                   int kind) noexcept nogil:
+    """In each sentence that reads as news, a token takes its READING_NEWS reading.
+    The sentence is scored only when one of its tokens has such a reading."""
+    cdef Py_ssize_t first = 0, t, u
+    cdef bint any_news
+    cdef CToken* token
+    cdef int r
+    if lex.n_register == 0:
+        return
+    while first < tokens.length:
+        t = first
+        any_news = False
+        while t < tokens.length:
+            token = &tokens.items[t]
+            t += 1
+            if token.kind == KIND_OTHER:
+                if ends_register_sentence(data, kind, token.start, token.end):
+                    break
+            elif token.record != NULL and token.kind != KIND_NUMBER and news_reading(token.record):
+                any_news = True
+        if any_news and sentence_is_news(lex, data, kind, tokens.items[first].start, tokens.items[t - 1].end):
+            for u in range(first, t):
+                token = &tokens.items[u]
+                if token.record != NULL and token.kind != KIND_NUMBER:
+                    r = news_reading(token.record)
+                    if r:
+                        token.choice = r
+        first = t
+
+
 # ---------------------------------------------------------------- the lexicon
 
 cdef class CompiledLexicon:
@@ -1130,6 +1223,7 @@ cdef class CompiledLexicon:
         self.view.has_variant = NULL
         self.view.astral_variants = NULL
         self.view.n_astral_variants = 0
+        self.view.n_register = 0
         self.view.n_entries = 0
         self.origin = origin
         header = _lexicon.read_header(data, origin)
@@ -1142,13 +1236,16 @@ cdef class CompiledLexicon:
         memcpy(self.buffer, <const char*>data, size)
 
         # Section offsets, in the order lexicon.compile_entries writes them.
-        cdef Py_ssize_t records_at, slots_at, variants_at
+        cdef Py_ssize_t records_at, slots_at, register_at, variants_at
         cdef Py_ssize_t pos = _lexicon.HEADER_SIZE
         pos = _aligned(pos + 4 * (header.n_syllables + 1) + _lexicon.syllable_blob_size(data, header))
         records_at = pos
         pos = _aligned(pos + header.n_record_words * 4)
         slots_at = pos
         pos = _aligned(pos + header.n_slots * _lexicon.SLOT_SIZE)
+        register_at = pos
+        if header.n_register:
+            pos = _aligned(pos + 16 + 12 * header.n_register)
         variants_at = pos
         pos = pos + header.n_variants * 8
         if (pos > size or header.n_slots & (header.n_slots - 1) or header.n_slots <= header.n_entries
@@ -1162,6 +1259,7 @@ cdef class CompiledLexicon:
         self.view.max_key_len = header.max_key_len
         self.n_record_words = header.n_record_words
         self._validate(header)
+        self._load_register(register_at, header.n_register)
         # One-character keys of the BMP are found by code point, without hashing;
         # the filter has 8 bits a slot, so it stays in cache and is rarely wrong.
         self._load_variants(<const uint32_t*>(self.buffer + variants_at), header.n_variants)
@@ -1181,6 +1279,24 @@ cdef class CompiledLexicon:
             if slot.parent == NO_PARENT and slot.code_point < BMP_SIZE:
                 self.view.root[slot.code_point].entry = slot.entry
                 self.view.root[slot.code_point].cost = slot.cost
+
+    cdef _load_register(self, Py_ssize_t at, Py_ssize_t n_keys):
+        """The register model: its three constants, then sorted keys and their weights."""
+        cdef const int32_t* parameters = <const int32_t*>(self.buffer + at)
+        cdef const uint64_t* keys = <const uint64_t*>(self.buffer + at + 16)
+        cdef Py_ssize_t k
+        if n_keys == 0:
+            return
+        for k in range(1, n_keys):
+            if keys[k] <= keys[k - 1]:
+                raise _lexicon.LexiconError(f"{self.origin}: register key {k} is out of order; "
+                                            f"rebuild it with `python -m fastpron.compile`")
+        self.view.register_threshold = parameters[0]
+        self.view.register_unseen_pair = parameters[1]
+        self.view.register_unknown = parameters[2]
+        self.view.register_keys = keys
+        self.view.register_weights = <const int32_t*>(self.buffer + at + 16 + 8 * n_keys)
+        self.view.n_register = n_keys
 
     cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs):
         """The BMP map (identity but for variants) and the sorted astral pairs."""
@@ -1946,6 +2062,7 @@ cdef class Core:
             ok = segment(&base.view, overlay_view, data, kind, n,
                          self.unknown_cost, self.other_cost, tokens, number_sids)
             if ok:
+                choose_register_readings(tokens, &base.view, data, kind)
                 choose_final_readings(tokens)
         if not ok:
             raise MemoryError("fastpron: out of memory while segmenting")

@@ -5,7 +5,7 @@ laid out so that the core uses it in place, without parsing:
 
     header   magic, format version, fingerprint of the source, section counts, CRC-32 of the body
     body     syllable strings, records, hash slots (open addressing, linear probing),
-             variant pairs (code point -> code point)
+             the register model (sorted keys and their weights), variant pairs (code point -> code point)
 
 A record holds everything about one key, in 32-bit words, so rendering a
 token reads one place:
@@ -45,7 +45,7 @@ import zlib
 from .syllable import SyllableError, join_reading, parse_reading
 
 FORMAT_MAGIC = b"FPRNLEX\0"
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 DEFAULT_TSV = PACKAGE_DIR.parent / "lexicon_data" / "lexicon.tsv"
@@ -64,9 +64,11 @@ READING_CAPITAL = 1         # reading flag: a proper noun, written with a capita
 READING_FINAL = 2           # reading flag: the reading at the end of a phrase (咧 leh)
 READING_PHRASE = 4          # reading flag: two words kept together (這是 tse sī): no hyphen between them
 READING_ESTIMATED = 8       # reading flag: estimated from the character's 廣韻 position, no dictionary's
+READING_NEWS = 16           # reading flag: the one a sentence that reads as news takes (register.tsv)
 
 # Header: magic, version, flags, source fingerprint, then counts, then crc32 of the body.
-_HEADER = struct.Struct("<8sII32s8II4x")   # 88 bytes, so the body starts 8-aligned
+_HEADER = struct.Struct("<8sII32s9II")   # 88 bytes, so the body starts 8-aligned
+_REGISTER_PARAMETERS = struct.Struct("<iiii")   # threshold, unseen pair, unknown character, 0
 _SLOT = struct.Struct("<IIIi")         # parent, last code point, record offset + 1 with SLOT_* flags, cost
 
 NO_PARENT = 0xFFFFFFFF                 # slot parent of a one-character key
@@ -103,6 +105,7 @@ class Reading:
     final: bool = False          # the reading before punctuation or the end of the text
     phrase: bool = False         # the key is a phrase of words, not one word
     estimated: bool = False      # estimated (lexicon_data/import_estimated.py), not a dictionary's
+    news: bool = False           # the reading of a sentence that reads as news (RegisterModel)
 
     def numbered(self) -> str:
         """The reading as the TSV writes it: ``Tai5-uan5``, ``bo5--khi3``."""
@@ -134,20 +137,22 @@ def entry_cost(entry: Entry) -> int:
     return cost
 
 
-def make_reading(text: str, weight: int = 1, context: str = "") -> Reading:
+def make_reading(text: str, weight: int = 1, context: str = "", register: str = "") -> Reading:
     """A reading as written in the TSV or by a user: ``Tai5-uan5``, ``tâi-uân``, ``jin5/lin5``."""
     syllables = tuple(parse_reading(text))
     return Reading(syllables, int(weight), capital=text.lstrip("-")[:1].isupper(),
-                   final=context == "final", phrase=context == "phrase", estimated=context == "estimated")
+                   final=context == "final", phrase=context == "phrase", estimated=context == "estimated",
+                   news=register == "news")
 
 
 def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
-    """Read a lexicon TSV (header ``hanji reading source weight context``) into entries.
+    """Read a lexicon TSV (header ``hanji reading source weight context register``) into entries.
 
     Only the first two columns are required; ``context`` is empty,
     ``final`` (the reading the key takes at the end of a phrase) or
     ``phrase`` (the key is several words, written apart) or ``estimated``
-    (a character's reading estimated from its 廣韻 position).
+    (a character's reading estimated from its 廣韻 position); ``register``
+    is empty or ``news`` (the reading a sentence that reads as news takes).
     """
     from .systems import check_syllable      # systems imports this module's neighbours, not it
     grouped: dict[str, list[Reading]] = {}
@@ -168,8 +173,11 @@ def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
             if context not in ("", "final", "phrase", "estimated"):
                 raise LexiconError(f"{path}:{line_number}: unknown context {context!r} "
                                    f"(expected nothing, 'final', 'phrase' or 'estimated')")
+            register = fields[5] if len(fields) > 5 else ""
+            if register not in ("", "news"):
+                raise LexiconError(f"{path}:{line_number}: unknown register {register!r} (expected nothing or 'news')")
             try:
-                reading = make_reading(reading_text, int(weight), context)
+                reading = make_reading(reading_text, int(weight), context, register)
             except (SyllableError, ValueError) as err:
                 raise LexiconError(f"{path}:{line_number}: {err}") from None
             if len(reading.syllables) != len(key):
@@ -189,6 +197,69 @@ def read_tsv(path: os.PathLike | str) -> dict[str, Entry]:
 
 def variants_path(tsv: os.PathLike | str) -> pathlib.Path:
     return pathlib.Path(tsv).with_name("variants.tsv")
+
+
+def register_path(tsv: os.PathLike | str) -> pathlib.Path:
+    return pathlib.Path(tsv).with_name("register.tsv")
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisterModel:
+    """Whether a sentence reads as news (lexicon_data/learn_register.py has the model).
+
+    ``weights``: one character -> its weight; two characters -> the second's
+    weight after the first.  A sentence is news when the sum over its Han
+    characters (in standard form) is above ``threshold`` times their number.
+    """
+    threshold: int
+    unseen_pair: int            # added to the second character's own weight for a pair not in weights
+    unknown: int                # the weight of a character not in weights
+    weights: dict[str, int]
+
+    def is_news(self, chars: str) -> bool:
+        total, previous = 0, ""
+        for ch in chars:
+            pair = self.weights.get(previous + ch) if previous else None
+            if pair is not None:
+                total += pair
+            else:
+                total += self.weights.get(ch, self.unknown) + (self.unseen_pair if previous else 0)
+            previous = ch
+        return bool(chars) and total > self.threshold * len(chars)
+
+    def keys(self) -> list[tuple[int, int]]:
+        """(key, weight), sorted: a character's key is its code point, a pair's
+        ``(first + 1) << 21 | second``; the core searches them in this order."""
+        return sorted(((ord(k) if len(k) == 1 else (ord(k[0]) + 1) << 21 | ord(k[1])), w)
+                      for k, w in self.weights.items())
+
+
+def read_register(path: os.PathLike | str) -> RegisterModel | None:
+    """The register model of ``register.tsv`` (``chars weight``), or None without the file."""
+    path = pathlib.Path(path)
+    if not path.exists():
+        return None
+    weights: dict[str, int] = {}
+    constants: dict[str, int] = {}
+    with open(path, encoding="utf-8") as f:
+        if f.readline().rstrip("\n") != "chars\tweight":
+            raise LexiconError(f"{path}: first line must be the header 'chars<TAB>weight'")
+        for line_number, line in enumerate(f, start=2):
+            chars, _, weight = line.rstrip("\n").partition("\t")
+            try:
+                value = int(weight)
+            except ValueError:
+                raise LexiconError(f"{path}:{line_number}: the weight {weight!r} is not an integer") from None
+            if chars.startswith("#"):
+                constants[chars[1:]] = value
+            elif len(chars) <= 2:
+                weights[chars] = value
+            else:
+                raise LexiconError(f"{path}:{line_number}: expected one or two characters, not {chars!r}")
+    missing = {"threshold", "unseen_pair"} - set(constants)
+    if missing or "" not in weights:
+        raise LexiconError(f"{path}: the rows #threshold, #unseen_pair and the empty key are required")
+    return RegisterModel(constants["threshold"], constants["unseen_pair"], weights.pop(""), weights)
 
 
 def compatibility_variants() -> dict[str, str]:
@@ -266,7 +337,8 @@ def file_digest(*paths: os.PathLike | str) -> bytes:
 
 
 def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None = None,
-                    source_digest: bytes = b"\0" * 32, variants: dict[str, str] | None = None) -> bytes:
+                    source_digest: bytes = b"\0" * 32, variants: dict[str, str] | None = None,
+                    register: RegisterModel | None = None) -> bytes:
     """Compile entries to the binary format.
 
     ``base_syllables``: for a user overlay, the base lexicon's syllable list;
@@ -295,7 +367,8 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
         records.append((len(readings) if entry is not None else PREFIX_ONLY) | len(key) << 16)
         for reading in readings:
             flags = ((READING_CAPITAL if reading.capital else 0) | (READING_FINAL if reading.final else 0)
-                     | (READING_PHRASE if reading.phrase else 0) | (READING_ESTIMATED if reading.estimated else 0))
+                     | (READING_PHRASE if reading.phrase else 0) | (READING_ESTIMATED if reading.estimated else 0)
+                     | (READING_NEWS if reading.news else 0))
             records += [flags, reading.weight & 0xFFFFFFFF]
             for syllable in reading.syllables:
                 if syllable not in syllable_id:
@@ -330,11 +403,15 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
         pos += len(b)
     offsets.append(pos)
 
+    register_keys = register.keys() if register else []
     body = bytearray()
     sections = [
         struct.pack(f"<{len(offsets)}I", *offsets) + b"".join(syllable_bytes),
         struct.pack(f"<{len(records)}I", *records),
         b"".join(_SLOT.pack(*slot) for slot in slots),
+        (_REGISTER_PARAMETERS.pack(register.threshold, register.unseen_pair, register.unknown, 0)
+         + struct.pack(f"<{len(register_keys)}Q", *(k for k, _ in register_keys))
+         + struct.pack(f"<{len(register_keys)}i", *(w for _, w in register_keys))) if register else b"",
         b"".join(struct.pack("<II", ord(v), ord(std)) for v, std in sorted(variants.items())),
     ]
     for section in sections:
@@ -344,7 +421,7 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
     header = _HEADER.pack(
         FORMAT_MAGIC, FORMAT_VERSION, 0, source_digest,
         len(syllables), len(ordered), n_readings, len(records), len(variants), n_slots,
-        max_key_len, len(body), zlib.crc32(body))
+        max_key_len, len(register_keys) if register else 0, len(body), zlib.crc32(body))
     return header + bytes(body)
 
 
@@ -359,6 +436,7 @@ class Header:
     n_variants: int
     n_slots: int
     max_key_len: int
+    n_register: int             # register model keys; 0: no model (a user overlay)
     body_size: int
     crc: int
     name: str = "lexicon"       # the file, for the messages of the table readers below
@@ -449,9 +527,18 @@ def write_atomic(path: pathlib.Path, data: bytes) -> None:
         raise
 
 
+def source_files(tsv: pathlib.Path) -> list[pathlib.Path]:
+    """The files a compiled lexicon is made from: the TSV, its variants and its register model."""
+    return [tsv, variants_path(tsv), register_path(tsv)]
+
+
+def compile_tsv(tsv: pathlib.Path, digest: bytes | None = None) -> bytes:
+    return compile_entries(read_tsv(tsv), source_digest=digest or file_digest(*source_files(tsv)),
+                           variants=read_variants(variants_path(tsv)), register=read_register(register_path(tsv)))
+
+
 def compile_file(tsv: pathlib.Path = DEFAULT_TSV, out: pathlib.Path = DEFAULT_BINARY) -> pathlib.Path:
-    data = compile_entries(read_tsv(tsv), source_digest=file_digest(tsv, variants_path(tsv)),
-                           variants=read_variants(variants_path(tsv)))
+    data = compile_tsv(tsv)
     write_atomic(out, data)
     return out
 
@@ -491,7 +578,7 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
     # A binary written after its sources last changed is theirs (the compiler
     # records their fingerprint); an older one is checked by content, which
     # costs reading the TSV.
-    sources = [path for path in (tsv, variants_path(tsv)) if path.exists()] if tsv is not None else []
+    sources = [path for path in source_files(tsv) if path.exists()] if tsv is not None else []
     newest_source = max((path.stat().st_mtime_ns for path in sources), default=0)
     digest = None
     candidates = [binary] + ([cache_binary_path(tsv.resolve())] if tsv is not None else [])
@@ -508,14 +595,14 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
             continue                                     # rebuild below
         if tsv is None or candidate.stat().st_mtime_ns >= newest_source:
             return data, str(candidate)                  # built after the sources last changed
-        digest = digest or file_digest(tsv, variants_path(tsv))
+        digest = digest or file_digest(*source_files(tsv))
         if header.source_digest == digest:               # older, but of the same content (a checkout)
             return data, str(candidate)
-    digest = digest or (file_digest(tsv, variants_path(tsv)) if tsv is not None else None)
+    digest = digest or (file_digest(*source_files(tsv)) if tsv is not None else None)
     if tsv is None:
         raise LexiconError(f"no compiled lexicon at {binary} and no lexicon_data/lexicon.tsv to build it from")
 
-    data = compile_entries(read_tsv(tsv), source_digest=digest, variants=read_variants(variants_path(tsv)))
+    data = compile_tsv(tsv, digest)
     for target in (binary, cache_binary_path(tsv.resolve())):
         try:
             write_atomic(target, data)

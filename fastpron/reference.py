@@ -34,6 +34,14 @@ SPACES = " \t\n\r\u3000\u00a0"
 HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "\0": "\ufffd"}
 
 
+REGISTER_SENTENCE_ENDS = "。！？!?\n"     # the register model reads each sentence as news or not
+
+
+def _news_reading(entry: Entry) -> int:
+    """The reading flagged news, other than the first; 0 if none."""
+    return next((n for n, r in enumerate(entry.readings) if n and r.news), 0)
+
+
 def is_han(ch: str) -> bool:
     cp = ord(ch)
     return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
@@ -106,6 +114,7 @@ class ReferenceAnnotator(BaseAnnotator):
         self.variants = _lexicon.read_variants(_lexicon.variants_path(path))
         self.base = _lexicon.canonical_entries(_lexicon.read_tsv(path), self.variants)
         self.base_prefixes = {key[:n] for key in self.base for n in range(1, len(key))}
+        self.register = _lexicon.read_register(_lexicon.register_path(path))
         self.user: dict[str, Entry] = {}           # the user entries, keys in standard form
         self.user_prefixes: set[str] = set()
         # Syllable ids in the order the compiler assigns them, so rendering agrees.
@@ -202,14 +211,32 @@ class ReferenceAnnotator(BaseAnnotator):
                 merged[-1].end = seg.end
             else:
                 merged.append(seg)
+        if self.register is not None:
+            self._choose_register_readings(text, keys, merged)
         for seg, following in zip(merged, merged[1:] + [None]):
             phrase_final = following is None or following.entry is None
             if seg.entry is not None and phrase_final:
-                seg.choice = next((n for n, r in enumerate(seg.entry.readings) if r.final), 0)
+                seg.choice = next((n for n, r in enumerate(seg.entry.readings) if r.final), seg.choice)
             choice = (picks or {}).get(seg.start)
             if seg.entry is not None and choice is not None and 0 <= choice < len(seg.entry.readings):
                 seg.choice = choice
         return merged
+
+    def _choose_register_readings(self, text: str, keys: str, segments: list[Segment]) -> None:
+        """In each sentence that reads as news, a segment takes its reading flagged news."""
+        first = 0
+        for k, seg in enumerate(segments):
+            if k + 1 < len(segments) and not (
+                    seg.kind == KIND_OTHER and any(ch in REGISTER_SENTENCE_ENDS for ch in text[seg.start:seg.end])):
+                continue
+            sentence = segments[first:k + 1]
+            first = k + 1
+            news = [(s, _news_reading(s.entry)) for s in sentence if s.entry is not None and s.kind != KIND_NUMBER]
+            news = [(s, r) for s, r in news if r]
+            if news and self.register.is_news(
+                    "".join(ch for ch in keys[sentence[0].start:sentence[-1].end] if is_han(ch))):
+                for s, r in news:
+                    s.choice = r
 
     # -- rendering --------------------------------------------------------------
 

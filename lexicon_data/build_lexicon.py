@@ -50,6 +50,7 @@ from fastpron.lexicon import canonical, read_variants  # noqa: E402
 from fastpron.syllable import alternants, join_reading, parse_reading  # noqa: E402
 
 TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
+LEXICON_HEADER = TSV_HEADER + ("register",)
 DICTIONARY_PRIOR = 5       # pseudo-count of the dictionaries' reading of a word
 CORPUS_OVERRULES = 20      # how much more often the corpus must read a character otherwise
 EXTRA_DICTIONARIES = ("taihoa", "itaigi", "plants")
@@ -63,9 +64,9 @@ class Row:
         self.reading, self.sources, self.weight, self.context, self.count = reading, sources, weight, context, count
 
 
-def write_tsv(rows: list[tuple], path: pathlib.Path) -> None:
+def write_tsv(rows: list[tuple], path: pathlib.Path, header: tuple = TSV_HEADER) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\t".join(TSV_HEADER) + "\n")
+        f.write("\t".join(header) + "\n")
         for row in rows:
             f.write("\t".join(str(field) for field in row) + "\n")
 
@@ -150,8 +151,12 @@ def ranked_rows(keys: dict[str, list[Row]]) -> list[tuple]:
                        for i in order]
             for k in range(1, len(weights)):      # rounding must not reorder
                 weights[k] = min(weights[k], weights[k - 1])
+        # The reading the corpus gives most, when it is not the first: news sentences take it
+        # (learn_register.py decides which sentences read as news).
+        news = max(ranked, key=lambda row: row.count)
+        news = news if news.count and news is not ranked[0] else None
         for row, weight in zip(ranked, weights):
-            out.append((key, row.reading, ",".join(row.sources), weight, row.context))
+            out.append((key, row.reading, ",".join(row.sources), weight, row.context, "news" if row is news else ""))
     return out
 
 
@@ -161,7 +166,7 @@ def dictionary_reader(keys: dict[str, list[Row]], variants: dict[str, str]):
     from fastpron.reference import ReferenceAnnotator
     with tempfile.TemporaryDirectory() as folder:
         tsv = pathlib.Path(folder) / "lexicon.tsv"
-        write_tsv(ranked_rows(keys), tsv)
+        write_tsv(ranked_rows(keys), tsv, LEXICON_HEADER)
         (pathlib.Path(folder) / "variants.tsv").write_text(
             "variant\tstandard\n" + "".join(f"{v}\t{s}\n" for v, s in variants.items()), encoding="utf-8")
         reader = ReferenceAnnotator(lexicon=tsv)
@@ -261,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=pathlib.Path, default=HERE / "lexicon.tsv")
     args = parser.parse_args(argv)
     rows = merge()
-    write_tsv(rows, args.out)
+    write_tsv(rows, args.out, LEXICON_HEADER)
     print(f"wrote {len(rows)} readings of {len({row[0] for row in rows})} keys to {args.out}", file=sys.stderr)
     return 0
 

@@ -82,8 +82,9 @@ def test_the_issues_characters(native, char):
 
 
 def test_estimated_readings_are_marked(native, reference):
-    estimated = [line.split("\t")[0] for line in lexicon.DEFAULT_TSV.read_text(encoding="utf-8").splitlines()
-                 if line.endswith("\testimated")]
+    estimated = [fields[0] for fields in (line.split("\t") for line in
+                                          lexicon.DEFAULT_TSV.read_text(encoding="utf-8").splitlines())
+                 if fields[4:5] == ["estimated"]]
     assert len(estimated) > 5000
     char = estimated[0]
     token = native.annotate(char)[0]

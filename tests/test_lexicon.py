@@ -110,9 +110,9 @@ def _with_body(compiled, edit):
     blob = struct.unpack_from("<I", body, 4 * header.n_syllables)[0]
     records_at = (offsets_end + blob + 7) // 8 * 8
     edit(body, header, records_at)
-    fields = list(struct.unpack_from("<8sII32s8II", compiled))
+    fields = list(struct.unpack_from("<8sII32s9II", compiled))
     fields[-1] = zlib.crc32(body)
-    return struct.pack("<8sII32s8II4x", *fields) + bytes(body)
+    return struct.pack("<8sII32s9II", *fields) + bytes(body)
 
 
 def _slots_at(header, records_at):

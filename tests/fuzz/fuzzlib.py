@@ -45,8 +45,9 @@ PLANE_SAMPLES = [chr(cp) for cp in (
 # -- a small lexicon --------------------------------------------------------------------
 
 SMALL_ENTRIES = [
-    # key, readings (best first); "final:" marks the reading at the end of a phrase
-    ("台", ["tai5"]), ("灣", ["uan5"]), ("台灣", ["Tai5-uan5"]), ("人", ["lang5", "jin5/lin5"]),
+    # key, readings (best first); "final:" marks the reading at the end of a phrase, "news:"
+    # the reading of a sentence that reads as news (SMALL_REGISTER: one with 銀行 or 台灣人)
+    ("台", ["tai5"]), ("灣", ["uan5"]), ("台灣", ["Tai5-uan5"]), ("人", ["lang5", "news:jin5/lin5"]),
     ("台灣人", ["Tai5-uan5-lang5"]), ("行", ["kiann5", "hing5", "hang5"]), ("路", ["loo7"]),
     ("行路", ["kiann5-loo7"]), ("銀", ["gin5/gun5"]), ("銀行", ["gin5/gun5-hang5"]),
     ("咧", ["teh4", "final:leh4"]), ("仔", ["a2"]), ("印", ["in3"]), ("印仔", ["in3-a2"]),
@@ -55,6 +56,7 @@ SMALL_ENTRIES = [
     ("食飯", ["tsiah8-png7"]), ("一二三四五六七八", ["it4-ji7-sann1-si3-goo7-lak8-tshit4-peh4"]),
 ]
 SMALL_VARIANTS = {"臺": "台", "湾": "灣", "𠀁": "𠀀"}
+SMALL_REGISTER = {"#threshold": 500, "#unseen_pair": -100, "": 0, "銀": 1000, "銀行": 2000, "灣人": 3000, "𠀀": -50}
 
 SMALL_CORPUS = [
     "台灣人行路去銀行。", "臺湾人咧食飯咧", "印仔無去，先生行。", "𠀀𠀀𠀁𠀀台", "一二三四五六七八一二三四五六七",
@@ -68,12 +70,15 @@ def small_tsv(folder: pathlib.Path) -> pathlib.Path:
     lines = ["hanji\treading\tsource\tweight\tcontext"]
     for key, readings in SMALL_ENTRIES:
         for rank, reading in enumerate(readings):
-            final = reading.startswith("final:")
-            lines.append(f"{key}\t{reading.removeprefix('final:')}\tword\t{10 - rank}\t{'final' if final else ''}")
+            final, news = reading.startswith("final:"), reading.startswith("news:")
+            reading = reading.removeprefix("final:").removeprefix("news:")
+            lines.append(f"{key}\t{reading}\tword\t{10 - rank}\t{'final' if final else ''}\t{'news' if news else ''}")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "lexicon.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "variants.tsv").write_text(
         "variant\tstandard\n" + "".join(f"{v}\t{s}\n" for v, s in SMALL_VARIANTS.items()), encoding="utf-8")
+    (folder / "register.tsv").write_text(
+        "chars\tweight\n" + "".join(f"{k}\t{w}\n" for k, w in SMALL_REGISTER.items()), encoding="utf-8")
     return folder / "lexicon.tsv"
 
 
@@ -83,14 +88,13 @@ def small_lexicon_bytes() -> bytes:
     from fastpron import lexicon
     with tempfile.TemporaryDirectory() as folder:
         tsv = small_tsv(pathlib.Path(folder))
-        return lexicon.compile_entries(lexicon.read_tsv(tsv), variants=lexicon.read_variants(
-            lexicon.variants_path(tsv)))
+        return lexicon.compile_tsv(tsv)
 
 
 # -- compiled lexicons, damaged ------------------------------------------------------------
 
 HEADER_SIZE = 88            # fastpron/lexicon.py: _HEADER.size
-CRC_AT = HEADER_SIZE - 8    # the CRC-32 of the body is the header's last field, before 4 bytes of padding
+CRC_AT = HEADER_SIZE - 4    # the CRC-32 of the body is the header's last field
 INTERESTING = (0, 1, 2, 3, 7, 8, 0x7F, 0x80, 0xFF, 0xFFFF, 0x10000, 0x10FFFF, 0x110000,
                0x0FFFFFFF, 0x10000000, 0x20000000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFE, 0xFFFFFFFF)
 
@@ -110,9 +114,11 @@ def sections(data: bytes) -> dict[str, tuple[int, int]]:
     syllables = (HEADER_SIZE, at)
     records = ((at + 7) // 8 * 8, (at + 7) // 8 * 8 + 4 * header.n_record_words)
     slots = ((records[1] + 7) // 8 * 8, (records[1] + 7) // 8 * 8 + lexicon.SLOT_SIZE * header.n_slots)
-    variants = ((slots[1] + 7) // 8 * 8, len(data))
+    register_at = (slots[1] + 7) // 8 * 8
+    register = (register_at, register_at + (16 + 12 * header.n_register if header.n_register else 0))
+    variants = ((register[1] + 7) // 8 * 8, len(data))
     return {"header": (0, HEADER_SIZE), "syllables": syllables, "records": records, "slots": slots,
-            "variants": variants}
+            "register": register, "variants": variants}
 
 
 def mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:

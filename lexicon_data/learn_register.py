@@ -1,0 +1,122 @@
+"""Learn the register model: how much a sentence looks like news rather than everyday speech.
+
+    python lexicon_data/learn_register.py    # writes lexicon_data/register.tsv
+
+News and everyday speech read some characters differently (佮 kap in news,
+kah in speech; 和 hâm; 用 īng).  fastpron reads a sentence with the news
+corpus's preferred readings when the sentence looks like news: when its
+characters are, on average, more likely under a character bigram model of
+the iCorpus train split (news) than under a character unigram model of the
+dictionaries' headwords (taibun's data, Taihoa, iTaigi: everyday words).
+
+A sentence's score is the mean, over its Han characters c1..cn, of
+
+    c1:           unigram(c1)
+    ck after ck-1: pair(ck-1, ck), or unigram(ck) + UNSEEN_PAIR when the
+                   news corpus never has that pair
+
+    unigram(c)  = log P_news(c) - log P_dict(c)
+    pair(a, b)  = log((1 - LAMBDA) P_news(b) + LAMBDA count(a b) / count(a)) - log P_dict(b)
+
+with add-SMOOTHING unigram estimates over VOCABULARY characters, and pairs
+seen at least MIN_PAIR_COUNT times.  A sentence is news when its score is
+above THRESHOLD.  The weights are written in thousandths (integers), so the
+core and the reference add exactly the same numbers.  Only the train split
+is read; LAMBDA, SMOOTHING and THRESHOLD were tuned on the dev sets as a
+whole (a handful of general constants, no reading).
+
+Output ``register.tsv``: ``chars`` (one character, two characters, or empty
+for a character neither model has) and ``weight``; a first row ``#threshold``
+and ``#unseen_pair`` hold the two constants.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import gzip
+import math
+import pathlib
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from fastpron.lexicon import canonical, read_variants  # noqa: E402
+from fastpron.reference import is_han  # noqa: E402
+
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "icorpus" / "train.tsv.gz"
+DICTIONARIES = ("taibun", "itaigi", "taihoa")
+LAMBDA = 0.5               # weight of the news bigram against its unigram
+SMOOTHING = 0.5            # add-k for the unigram estimates
+VOCABULARY = 60_000        # characters the add-k spreads over
+MIN_PAIR_COUNT = 2         # pairs seen fewer times are left to the unigram (a smaller model, same accuracy)
+THRESHOLD = 2.0            # mean log-ratio above which a sentence reads as news
+SCALE = 1000               # weights in thousandths
+
+
+def han_characters(text: str, variants: dict[str, str]) -> list[str]:
+    return [ch for ch in canonical(text, variants) if is_han(ch)]
+
+
+def news_sentences(path: pathlib.Path, variants: dict[str, str]):
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("line\t"):
+                continue
+            yield han_characters(line.split("\t")[1].replace(" ", ""), variants)
+
+
+def dictionary_words(variants: dict[str, str]):
+    for name in DICTIONARIES:
+        with open(HERE / "sources" / f"{name}.tsv", encoding="utf-8") as f:
+            next(f)
+            for line in f:
+                yield han_characters(line.split("\t", 1)[0], variants)
+
+
+def learn(corpus: pathlib.Path, variants: dict[str, str], threshold: float = THRESHOLD) -> list[tuple[str, int]]:
+    news, pairs, before = collections.Counter(), collections.Counter(), collections.Counter()
+    for chars in news_sentences(corpus, variants):
+        news.update(chars)
+        pairs.update(zip(chars, chars[1:]))
+        before.update(chars[:-1])
+    words = collections.Counter()
+    for chars in dictionary_words(variants):
+        words.update(chars)
+    n_news, n_words = sum(news.values()), sum(words.values())
+
+    def p_news(ch):
+        return (news[ch] + SMOOTHING) / (n_news + SMOOTHING * VOCABULARY)
+
+    def p_dict(ch):
+        return (words[ch] + SMOOTHING) / (n_words + SMOOTHING * VOCABULARY)
+
+    def milli(x):
+        return round(x * SCALE)
+
+    rows = [("#threshold", milli(threshold)), ("#unseen_pair", milli(math.log(1 - LAMBDA))),
+            ("", milli(math.log(p_news("")) - math.log(p_dict(""))))]
+    rows += [(ch, milli(math.log(p_news(ch)) - math.log(p_dict(ch)))) for ch in sorted(set(news) | set(words))]
+    for (a, b), count in sorted(pairs.items()):
+        if count >= MIN_PAIR_COUNT:
+            p = (1 - LAMBDA) * p_news(b) + LAMBDA * count / before[a]
+            rows.append((a + b, milli(math.log(p) - math.log(p_dict(b)))))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=pathlib.Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--out", type=pathlib.Path, default=HERE / "register.tsv")
+    parser.add_argument("--threshold", type=float, default=THRESHOLD, help="to try another on the dev sets")
+    args = parser.parse_args(argv)
+    rows = learn(args.corpus, read_variants(HERE / "variants.tsv"), args.threshold)
+    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("chars\tweight\n")
+        f.writelines(f"{chars}\t{weight}\n" for chars, weight in rows)
+    print(f"wrote {len(rows)} register weights to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""The register model (lexicon_data/learn_register.py): a sentence that reads as news takes
+the news corpus's readings (佮 kap), any other sentence the dictionaries' (佮 kah)."""
+
+import pathlib
+import sys
+
+import pytest
+
+from fastpron import Annotator, lexicon
+from fastpron.reference import ReferenceAnnotator
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent / "fuzz"))
+from fuzzlib import small_tsv  # noqa: E402
+
+NEWS = "行政院今仔日表示，政府會繼續推動經濟佮社會的發展。"
+SPEECH = "我佮伊去食飯。"
+
+
+def test_a_news_sentence_takes_the_news_reading(native, reference):
+    for annotator in (native, reference):
+        assert annotator.romanize(NEWS) == ("Hîng-tsìng-īnn kin-á-ji̍t piáu-sī, tsìng-hú ē kè-sio̍k thui-tōng "
+                                            "king-tsè kap siā-huē ê huat-tián.")
+        assert annotator.romanize(SPEECH) == "Guá kah i khì tsia̍h-pn̄g."
+
+
+def test_each_sentence_is_read_on_its_own(native, reference):
+    for annotator in (native, reference):
+        tokens = annotator.annotate(SPEECH + NEWS + "\n" + SPEECH)
+        assert [t.reading for t in tokens if t.text == "佮"] == ["kah", "kap", "kah"]
+
+
+def test_a_pick_outweighs_the_register(native, reference):
+    at = NEWS.index("佮")
+    for annotator in (native, reference):
+        token = next(t for t in annotator.annotate(NEWS) if t.start == at)
+        assert token.choice != 0 and token.reading == "kap"
+        assert "king-tsè kah siā-huē" in annotator.romanize(NEWS, picks={at: 0})
+
+
+def test_the_model_of_the_small_lexicon(tmp_path):
+    # 銀 1000, 銀行 2000, 行人 unseen (-100 + 人's unknown 0): 2,900 > 500 × 3, news: 人 jîn.
+    tsv = small_tsv(tmp_path)
+    model = lexicon.read_register(lexicon.register_path(tsv))
+    assert model.is_news("銀行人") and not model.is_news("人") and not model.is_news("")
+    for annotator in (Annotator(lexicon=tsv), ReferenceAnnotator(lexicon=tsv)):
+        assert annotator.romanize("銀行人。人。") == "Gîn-hâng jîn. Lâng."
+        assert annotator.romanize("人行路") == "Lâng kiânn-lōo"         # 0 - 100 - 100 < 500 × 3
+
+
+def test_a_user_word_has_no_news_reading(tmp_path):
+    annotator = Annotator(lexicon=small_tsv(tmp_path))
+    annotator.add_word("人", "lâng", "jîn")
+    assert annotator.romanize("銀行人") == "Gîn-hâng lâng"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("chars\tweight\n#threshold\t1\n\t0\n", "#unseen_pair"),
+    ("chars\tweight\n#threshold\t1\n#unseen_pair\t0\n\t0\n台灣人\t1\n", "one or two characters"),
+    ("chars\tweight\n#threshold\tmany\n", "not an integer"),
+    ("hanji\tweight\n", "header"),
+])
+def test_a_bad_register_file_is_a_clear_error(tmp_path, text, message):
+    path = tmp_path / "register.tsv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match=message):
+        lexicon.read_register(path)
