@@ -7,13 +7,14 @@
     'Tâi-oân'
 
 One obvious function per output: `annotate` (tokens), `romanize` (text),
-`to_html` (ruby markup).  Options are keywords, enum members or their names:
-system=System.TL, tones=ToneStyle.MARKS, sandhi=Sandhi.NONE,
-dialect=Dialect.SOUTH.  An `Annotator` holds options and a user dictionary;
-the module-level functions share a default one.  For many texts at once,
-`Annotator.romanize_many` (and `to_html_many`, `to_json_many`,
-`annotate_many`); for corpora and engines such as Dask, `fastpron.corpus`
-and docs/corpus.md.
+`to_html` (ruby markup); `render` gives several of them from one
+segmentation (``html, tokens = fastpron.render(text, "html", "tokens")``).
+Options are keywords, enum members or their names: system=System.TL,
+tones=ToneStyle.MARKS, sandhi=Sandhi.NONE, dialect=Dialect.SOUTH.  An
+`Annotator` holds options and a user dictionary; the module-level functions
+share a default one.  For many texts at once, `Annotator.romanize_many` (and
+`to_html_many`, `to_json_many`, `annotate_many`); for corpora and engines
+such as Dask, `fastpron.corpus` and docs/corpus.md.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .systems import Dialect, System, ToneStyle
 __version__ = "0.1.0"
 __all__ = [
     "Annotator", "Token", "System", "ToneStyle", "Sandhi", "Dialect", "Punctuation", "Options",
-    "LexiconError", "annotate", "romanize", "to_html", "to_json", "lookup", "default_annotator",
+    "LexiconError", "annotate", "romanize", "to_html", "to_json", "render", "lookup", "default_annotator",
 ]
 
 _default: Annotator | None = None
@@ -63,6 +64,12 @@ def to_html(text: str, **options) -> str:
 def to_json(text: str, **options) -> str:
     """The tokens of `text` as a JSON array (the fields of ``Token.asdict()``), written natively."""
     return default_annotator().to_json(text, **options)
+
+
+def render(text: str, *formats, **options) -> tuple:
+    """Several outputs of `text` ("text", "html", "tokens", "json") from one segmentation, in that order;
+    see `Annotator.render`."""
+    return default_annotator().render(text, *formats, **options)
 
 
 def lookup(key: str) -> list[str]:

@@ -2138,42 +2138,78 @@ cdef class Core:
                  CompiledLexicon overlay=None):
         """A list of Token objects, readings rendered with `table`."""
         cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0, NULL, 0, 0)
-        cdef CompiledLexicon base = self.base
-        cdef Py_ssize_t t, k, length
-        cdef uint32_t r, flags
-        cdef const CToken* token
-        cdef const uint32_t* reading
-        cdef list result = [], strings = table.strings, syllables
-        cdef str separator = table.syllable_separator
-        cdef bint capital
-        cdef int form
         self._check_table(table, overlay)
         try:
-            self._segment(text, base, overlay, &tokens, picks)
-            for t in range(tokens.length):
-                token = &tokens.items[t]
-                surface = text[token.start:token.end]
-                if token.kind == KIND_OTHER or token.kind == KIND_UNKNOWN:
-                    result.append(Token(surface, None, (), (), KIND_NAMES[token.kind], token.start, token.end))
-                    continue
-                length = token_syllables(token)
-                flags = token_reading(token)[0]
-                syllables = []
-                for k in range(length):
-                    capital = k == 0 and (flags & READING_CAPITAL) != 0
-                    form = spoken_form(tokens.items, tokens.length, t, k, &table.view) if options & OPT_SANDHI else 0
-                    syllables.append(strings[variant_index(syllable_id(token, k), capital, form)])
-                alternatives = []
-                for r in range(record_readings(token.record)):
-                    if r != <uint32_t>token.choice:
-                        alternatives.append(_join_reading(record_reading(token.record, r), length, strings, separator))
-                result.append(Token(surface, _join(syllables, " " if flags & READING_PHRASE else separator),
-                                    syllables, alternatives, KIND_NAMES[token.kind], token.start, token.end,
-                                    token.choice, (flags & READING_ESTIMATED) != 0))
-            return result
+            self._segment(text, self.base, overlay, &tokens, picks)
+            return _token_list(text, &tokens, table, options)
         finally:
             free(tokens.items)
             free(tokens.pool)
+
+    def render(self, str text not None, list jobs not None, dict picks=None, CompiledLexicon overlay=None):
+        """Several outputs of `text` from one segmentation: a list with one result per job.
+
+        A job is ``(name, table, options)``: name ``"tokens"`` (as `annotate`),
+        ``"html"`` (`to_html`) or ``"text"`` (`romanize`); or ``("json", table,
+        options, text_key, utf8, prefix, suffix)`` (`to_json`).  Each job has
+        its own RenderTable and OPT_* bits; the text is segmented once, with
+        `picks` and `overlay`, and each writer runs over the same tokens.
+        """
+        cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0, NULL, 0, 0)
+        cdef TextBuffer scratch = TextBuffer(NULL, 4, True, 0, 0, 0, 0, False, NULL)
+        cdef RenderTable table
+        cdef int options
+        cdef const void* data = PyUnicode_DATA(text)
+        cdef int kind = PyUnicode_KIND(text)
+        cdef list results = []
+        cdef bytes text_key
+        # Every job is checked before any work is done.
+        for job in jobs:
+            if not isinstance(job, tuple) or len(job) != (7 if job and job[0] == "json" else 3):
+                raise TypeError(f"a render job is (name, RenderTable, options), or for json (name, RenderTable, "
+                                f"options, text_key, utf8, prefix, suffix), not {job!r}")
+            if job[0] not in RENDER_FORMATS:
+                raise ValueError(f"unknown render job {job[0]!r}; choose one of: {', '.join(RENDER_FORMATS)}")
+            table, options = job[1], job[2]
+            self._check_table(table, overlay)
+            if job[0] == "json":
+                if not (isinstance(job[3], bytes) and isinstance(job[5], bytes) and isinstance(job[6], bytes)):
+                    raise TypeError("a json job's text_key, prefix and suffix are bytes")
+                table._encode()
+        # The kept scratch serves every job that writes into it, one after the other.
+        scratch.data, scratch.capacity = self.scratch, self.scratch_capacity
+        self.scratch, self.scratch_capacity = NULL, 0
+        try:
+            self._segment(text, self.base, overlay, &tokens, picks)
+            for job in jobs:
+                name, table, options = job[0], job[1], job[2]
+                if name == "tokens":
+                    results.append(_token_list(text, &tokens, table, options))
+                elif name == "html":
+                    results.append(write_twice(write_html, &tokens, data, kind, &table.view, options))
+                elif name == "text":
+                    scratch.length, scratch.max_char, scratch.last, scratch.failed = 0, 0, 0, False
+                    results.append(write_once(write_romanized, &tokens, data, kind, &table.view, options, &scratch))
+                else:
+                    scratch.length, scratch.max_char, scratch.last, scratch.failed = 0, 0, 0, False
+                    text_key = job[3]
+                    scratch.json_key = text_key
+                    scratch.capacity *= sizeof(Py_UCS4)         # the kept scratch is counted in code points
+                    try:
+                        result = write_utf8(write_json, &tokens, data, kind, &table.view, options, &scratch,
+                                            job[5], job[6])
+                    finally:
+                        scratch.capacity //= sizeof(Py_UCS4)    # back in code points
+                        scratch.json_key = NULL
+                    results.append(result if job[4] else PyUnicode_DecodeUTF8(<char*>result, len(result), NULL))
+            return results
+        finally:
+            free(tokens.items)
+            free(tokens.pool)
+            if self.scratch == NULL and scratch.capacity <= SCRATCH_KEPT:
+                self.scratch, self.scratch_capacity = <Py_UCS4*>scratch.data, scratch.capacity
+            else:
+                free(scratch.data)
 
     def lookup(self, str key not None):
         """Readings of `key` in the base lexicon, numbered, best first; [] if none."""
@@ -2196,6 +2232,41 @@ cdef class Core:
         cdef Py_ssize_t needed = len(overlay.syllables) if overlay is not None else len(self.base.syllables)
         if table.view.n_strings < needed * VARIANTS:
             raise ValueError("this RenderTable was built for a smaller syllable list")
+
+
+RENDER_FORMATS = ("tokens", "html", "text", "json")     # Core.render's job names
+
+
+cdef list _token_list(str text, const TokenBuffer* tokens, RenderTable table, int options):
+    """Token objects for the segmented `text`, readings rendered with `table` (annotate, render)."""
+    cdef Py_ssize_t t, k, length
+    cdef uint32_t r, flags
+    cdef const CToken* token
+    cdef list result = [], strings = table.strings, syllables
+    cdef str separator = table.syllable_separator
+    cdef bint capital
+    cdef int form
+    for t in range(tokens.length):
+        token = &tokens.items[t]
+        surface = text[token.start:token.end]
+        if token.kind == KIND_OTHER or token.kind == KIND_UNKNOWN:
+            result.append(Token(surface, None, (), (), KIND_NAMES[token.kind], token.start, token.end))
+            continue
+        length = token_syllables(token)
+        flags = token_reading(token)[0]
+        syllables = []
+        for k in range(length):
+            capital = k == 0 and (flags & READING_CAPITAL) != 0
+            form = spoken_form(tokens.items, tokens.length, t, k, &table.view) if options & OPT_SANDHI else 0
+            syllables.append(strings[variant_index(syllable_id(token, k), capital, form)])
+        alternatives = []
+        for r in range(record_readings(token.record)):
+            if r != <uint32_t>token.choice:
+                alternatives.append(_join_reading(record_reading(token.record, r), length, strings, separator))
+        result.append(Token(surface, _join(syllables, " " if flags & READING_PHRASE else separator),
+                            syllables, alternatives, KIND_NAMES[token.kind], token.start, token.end,
+                            token.choice, (flags & READING_ESTIMATED) != 0))
+    return result
 
 
 cdef str _join(list syllables, str separator):

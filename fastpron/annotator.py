@@ -24,8 +24,9 @@ MAX_KEY_LENGTH = 64     # longest user-dictionary key
 class BaseAnnotator:
     """What every annotator shares: options, input checks and the user dictionary.
 
-    Subclasses implement `_annotate`, `_romanize`, `_to_html`, `_lookup_base`
-    and `_user_dictionary_changed`.
+    Subclasses implement `_annotate`, `_romanize`, `_to_html`, `_to_json`,
+    `_render` (several of those from one segmentation), `_lookup_base` and
+    `_user_dictionary_changed`.
     """
 
     def __init__(self, **options):
@@ -59,13 +60,7 @@ class BaseAnnotator:
         copy to join them.
         """
         text, chosen = _check_text(text), self._token_options(options, "to_json")
-        if not (isinstance(text_key, str) and text_key.isidentifier() and text_key.isascii()):
-            raise ValueError(f"text_key must be a plain ASCII name, not {text_key!r}")
-        if not (isinstance(prefix, bytes) and isinstance(suffix, bytes)):
-            raise TypeError(f"prefix and suffix must be bytes, not {type(prefix).__name__} and "
-                            f"{type(suffix).__name__}")
-        if (prefix or suffix) and not as_bytes:
-            raise ValueError("prefix and suffix are bytes: use them with as_bytes=True")
+        _check_json_arguments(text_key, as_bytes, prefix, suffix)
         return self._to_json(text, chosen, _check_picks(picks), text_key, bool(as_bytes), prefix, suffix)
 
     def romanize(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
@@ -85,6 +80,85 @@ class BaseAnnotator:
         from .romanized import convert_with_offsets        # loaded only when asked for
         converted = convert_with_offsets(text, chosen)     # data-start stays an offset into `text`
         return converted.restore_html_offsets(self._to_html(converted.text, chosen, converted.map_picks(picks)))
+
+    def render(self, text: str, *formats, picks: Mapping[int, int] | None = None, **options) -> tuple:
+        """Several outputs of `text` from one segmentation, as a tuple in the order asked for.
+
+        A format is a name: ``"text"`` (what `romanize` gives), ``"html"``
+        (`to_html`), ``"tokens"`` (`annotate`) or ``"json"`` (`to_json`); or a
+        ``(name, options)`` pair whose options apply to that output only, on
+        top of the call's (another ``system`` for a second HTML, or
+        ``text_key``, ``as_bytes``, ``prefix``, ``suffix`` for json)::
+
+            html, tokens, text = annotator.render(article, "html", "tokens", "text", sandhi="auto")
+            tl, poj = annotator.render(article, "html", ("html", {"system": "poj"}))
+
+        Each output equals the separate call with the same options and
+        `picks`, character for character, but the text is segmented once
+        and each output is written from the same tokens.  romanized="convert"
+        rewrites the text of "text" and "html" outputs for their own system
+        and tones; where that changes the text, those outputs are segmented
+        on the text they read (one segmentation for each different text).
+        "tokens" and "json" refuse "convert", as `annotate` does.
+        """
+        text, picks = _check_text(text), _check_picks(picks)
+        if not formats:
+            raise TypeError(f"render() needs at least one format: {', '.join(FORMATS)}")
+        outputs = [self._output(fmt, options) for fmt in formats]
+        # Outputs that read the same text share its segmentation: all of them,
+        # unless romanized="convert" rewrites some words for some of them.
+        groups: dict = {}
+        conversions: dict = {}
+        for k, (name, chosen, extra) in enumerate(outputs):
+            conversion = None
+            if chosen.romanized is Romanized.CONVERT:
+                key = (chosen.system, chosen.tones)        # all that convert_with_offsets reads
+                if key not in conversions:
+                    from .romanized import convert_with_offsets    # loaded only when asked for
+                    conversions[key] = convert_with_offsets(text, chosen)
+                conversion = conversions[key] if conversions[key].edits else None
+            groups.setdefault(conversion, []).append(k)
+        results: list = [None] * len(outputs)
+        for conversion, indexes in groups.items():
+            jobs = [outputs[k] for k in indexes]
+            if conversion is None:
+                rendered = self._render(text, jobs, picks)
+            else:
+                rendered = self._render(conversion.text, jobs, conversion.map_picks(picks))
+                rendered = [conversion.restore_html_offsets(r) if name == "html" else r
+                            for (name, _, _), r in zip(jobs, rendered)]
+            for k, result in zip(indexes, rendered):
+                results[k] = result
+        return tuple(results)
+
+    def _output(self, fmt, call_options: dict) -> tuple[str, Options, tuple]:
+        """(name, options, json arguments) for one of render's formats, checked."""
+        if isinstance(fmt, str):
+            name, own = fmt, {}
+        elif isinstance(fmt, tuple) and len(fmt) == 2 and isinstance(fmt[0], str):
+            name, own = fmt
+            if not isinstance(own, Mapping):
+                raise TypeError(f"a format's options are a mapping such as {{'system': 'poj'}}, "
+                                f"not {type(own).__name__}: {fmt!r}")
+        else:
+            raise TypeError(f"a format is a name ({', '.join(FORMATS)}) or a (name, options) pair, not {fmt!r}")
+        if name not in FORMATS:
+            raise ValueError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}")
+        own = dict(own)
+        json_arguments = {key: own.pop(key) for key in JSON_ARGUMENTS if key in own}
+        if json_arguments and name != "json":
+            raise TypeError(f"{', '.join(json_arguments)}: options of the json format only, not of {name!r}")
+        chosen = self._options({**call_options, **own})
+        if name in ("tokens", "json") and chosen.romanized is Romanized.CONVERT:
+            raise ValueError(f"romanized='convert' rewrites the text, so token texts and offsets would not "
+                             f"match the input; ask for ({name!r}, {{'romanized': 'keep'}}) beside the "
+                             f"converted outputs")
+        if name != "json":
+            return name, chosen, ()
+        text_key, as_bytes = json_arguments.get("text_key", "text"), json_arguments.get("as_bytes", False)
+        prefix, suffix = json_arguments.get("prefix", b""), json_arguments.get("suffix", b"")
+        _check_json_arguments(text_key, as_bytes, prefix, suffix)
+        return name, chosen, (text_key, bool(as_bytes), prefix, suffix)
 
     def lookup(self, key: str) -> list[str]:
         """Every reading of `key` in numbered Tâi-lô, best first; [] if unknown."""
@@ -325,6 +399,18 @@ class Annotator(BaseAnnotator):
         return self._call(self._core.to_json, text, options, picks, False, text_key.encode("ascii"), as_bytes,
                           prefix, suffix)
 
+    def _render(self, text, outputs, picks):
+        # One read of the overlay for every output, as in _call; one core call, one segmentation.
+        overlay = self._core.overlay_lexicon
+        jobs = []
+        for name, options, extra in outputs:
+            job = (name, self._table(options, overlay), self._flags(options, name == "text"))
+            if name == "json":
+                text_key, as_bytes, prefix, suffix = extra
+                job += (text_key.encode("ascii"), as_bytes, prefix, suffix)
+            jobs.append(job)
+        return self._core.render(text, jobs, picks, overlay)
+
     def _many(self, what, texts, chosen, *extra):
         # The table, flags and overlay once for the batch, then one core call per text.
         overlay = self._core.overlay_lexicon
@@ -389,6 +475,20 @@ def _check_text(text) -> str:
         raise TypeError(f"fastpron expects text as str, not {type(text).__name__}"
                         + ("; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""))
     return text
+
+
+FORMATS = ("text", "html", "tokens", "json")                 # render's outputs
+JSON_ARGUMENTS = ("text_key", "as_bytes", "prefix", "suffix")  # to_json's own arguments
+
+
+def _check_json_arguments(text_key, as_bytes, prefix, suffix) -> None:
+    if not (isinstance(text_key, str) and text_key.isidentifier() and text_key.isascii()):
+        raise ValueError(f"text_key must be a plain ASCII name, not {text_key!r}")
+    if not (isinstance(prefix, bytes) and isinstance(suffix, bytes)):
+        raise TypeError(f"prefix and suffix must be bytes, not {type(prefix).__name__} and "
+                        f"{type(suffix).__name__}")
+    if (prefix or suffix) and not as_bytes:
+        raise ValueError("prefix and suffix are bytes: use them with as_bytes=True")
 
 
 def _check_picks(picks) -> dict[int, int] | None:

@@ -275,10 +275,27 @@ class ReferenceAnnotator(BaseAnnotator):
     def _syllable_text(self, strings, syllable, capital, form):
         return strings[variant_index(self._syllable_index[syllable], capital, form)]
 
+    def _render(self, text, outputs, picks):
+        """Several outputs from one segmentation: each renderer reads the same segments."""
+        segments = self.segment(text, picks)
+        renderers = {"tokens": self._tokens, "html": self._html, "text": self._text, "json": self._json}
+        return [renderers[name](text, segments, options, *extra) for name, options, extra in outputs]
+
     def _annotate(self, text, options, picks):
+        return self._tokens(text, self.segment(text, picks), options)
+
+    def _romanize(self, text, options, picks):
+        return self._text(text, self.segment(text, picks), options)
+
+    def _to_html(self, text, options, picks):
+        return self._html(text, self.segment(text, picks), options)
+
+    def _to_json(self, text, options, picks, text_key="text", as_bytes=False, prefix=b"", suffix=b""):
+        return self._json(text, self.segment(text, picks), options, text_key, as_bytes, prefix, suffix)
+
+    def _tokens(self, text, segments, options):
         strings, flags = self._rendered(options)
         separator = syllable_separator(options.system)
-        segments = self.segment(text, picks)
         spoken = self._spoken_forms(segments, flags, options)
         tokens = []
         for seg, forms in zip(segments, spoken):
@@ -297,10 +314,9 @@ class ReferenceAnnotator(BaseAnnotator):
                                 alternatives, seg.kind, seg.start, seg.end, seg.choice, chosen.estimated))
         return tokens
 
-    def _romanize(self, text, options, picks):
+    def _text(self, text, segments, options):
         strings, flags = self._rendered(options)
         separator = syllable_separator(options.system)
-        segments = self.segment(text, picks)
         spoken = self._spoken_forms(segments, flags, options)
         out: list[str] = []
         sentence_start = options.capitalize
@@ -342,9 +358,9 @@ class ReferenceAnnotator(BaseAnnotator):
             previous = seg
         return "".join(out)
 
-    def _to_json(self, text, options, picks, text_key="text", as_bytes=False, prefix=b"", suffix=b""):
+    def _json(self, text, segments, options, text_key="text", as_bytes=False, prefix=b"", suffix=b""):
         tokens = [{text_key if k == "text" else k: v for k, v in token.asdict().items()}
-                  for token in self._annotate(text, options, picks)]
+                  for token in self._tokens(text, segments, options)]
         result = json.dumps(tokens, ensure_ascii=False, separators=(",", ":"))
         if not as_bytes:
             return result
@@ -352,10 +368,9 @@ class ReferenceAnnotator(BaseAnnotator):
         escaped = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", result)
         return prefix + escaped.encode("utf-8") + suffix
 
-    def _to_html(self, text, options, picks):
+    def _html(self, text, segments, options):
         strings, flags = self._rendered(options)
         separator = syllable_separator(options.system)
-        segments = self.segment(text, picks)
         spoken = self._spoken_forms(segments, flags, options)
         out: list[str] = []
         for seg, forms in zip(segments, spoken):

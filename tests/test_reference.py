@@ -34,6 +34,14 @@ def assert_same(native, reference, text, **options):
         json.loads(reference.to_json(text, text_key="surface", as_bytes=True, **options))
     wrapped = dict(text_key="surface", as_bytes=True, prefix=b'{"tokens":', suffix=b"}", **options)
     assert json.loads(native.to_json(text, **wrapped)) == json.loads(reference.to_json(text, **wrapped))
+    # render: the outputs above from one segmentation, in both
+    formats = ("html", "tokens", "text", "json", ("html", {"system": "tps"}))
+    native_outputs = native.render(text, *formats, **options_with_picks)
+    reference_outputs = reference.render(text, *formats, **options_with_picks)
+    assert [t.astuple() for t in native_outputs[1]] == [t.astuple() for t in reference_outputs[1]]
+    assert [native_outputs[k] for k in (0, 2, 4)] == [reference_outputs[k] for k in (0, 2, 4)]
+    assert json.loads(native_outputs[3]) == json.loads(reference_outputs[3])
+    assert native_outputs[0] == native.to_html(text, **options_with_picks)
 
 
 @pytest.mark.parametrize("options", OPTION_SETS)

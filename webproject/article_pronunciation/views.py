@@ -121,19 +121,23 @@ def _display(request, article: Article):
 
 
 def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
+    """The page's article HTML, running text and reading choices, from one segmentation of the text."""
     annotator = shared_annotator()
-    picks = article.core_picks
-    text_options = {**annotator_options, "romanized": display.get("romanized") or "keep"}
-    html = annotator.to_html(article.text, picks=picks, **text_options)
-    tokens = annotator.annotate(article.text, picks=picks, **annotator_options)
+    # Romanised words are converted in the HTML and the running text only: the
+    # tokens (choices, offsets) are the text as typed.
+    formats = ["html", ("tokens", {"romanized": "keep"}), "text"]
     if display.get("second"):
-        second = annotator.to_html(article.text, picks=picks, **{**text_options, "system": display["second"]})
-        html = with_second_readings(html, second)
+        formats.append(("html", {"system": display["second"]}))
+    html, tokens, romanized, *second = annotator.render(
+        article.text, *formats, picks=article.core_picks,
+        **annotator_options, romanized=display.get("romanized") or "keep")
+    if second:
+        html = with_second_readings(html, second[0])
     choices, choice_count = choices_json(tokens, annotator)
     query = urlencode(_query(display))
     return {
         "paragraphs": paragraphs(html, keep_punctuation_with_words=True),
-        "romanized": annotator.romanize(article.text, picks=picks, **text_options),
+        "romanized": romanized,
         "choices_json": choices,
         "choice_count": choice_count,
         "nothing_to_annotate": not any(token.kind != "other" for token in tokens),
