@@ -4,6 +4,8 @@
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int32_t, int64_t
 
 cdef enum:
+    PAIR_WEIGHT_BITS = 22    # a register pair cell: key << 22 | weight + PAIR_WEIGHT_BIAS
+    PAIR_WEIGHT_BIAS = 0x200000
     PREFIX_ONLY = 0xFFFF     # record header: the key only starts longer keys
     READING_CAPITAL = 1      # reading flags: proper noun
     READING_FINAL = 2        # reading flags: the reading at the end of a phrase
@@ -44,6 +46,9 @@ cdef struct LexView:
     const uint64_t* register_keys    # the register model (lexicon.RegisterModel.keys), sorted
     const int32_t* register_weights
     Py_ssize_t n_register            # 0: no register model
+    int32_t* register_chars          # BMP code point -> its weight, built on load
+    uint64_t* register_pairs         # pair key and weight by hash (see pair_weight), built on load
+    uint64_t register_mask
     int32_t register_threshold
     int32_t register_unseen_pair
     int32_t register_unknown

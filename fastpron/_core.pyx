@@ -1130,17 +1130,35 @@ cdef inline bint ends_register_sentence(const void* data, int kind, Py_ssize_t s
     return False
 
 
-cdef inline int32_t register_weight(const LexView* lex, uint64_t key, bint* found) noexcept nogil:
-    """The register model's weight of `key` (lexicon.RegisterModel.keys), by binary search."""
+cdef inline int32_t char_weight(const LexView* lex, Py_UCS4 cp) noexcept nogil:
+    """The register model's weight of one character: by code point in the BMP, else by
+    binary search over the sorted keys (lexicon.RegisterModel.keys)."""
     cdef Py_ssize_t low = 0, high = lex.n_register, middle
+    if <uint32_t>cp < BMP_SIZE:
+        return lex.register_chars[<uint32_t>cp]
     while low < high:
         middle = (low + high) // 2
-        if lex.register_keys[middle] < key:
+        if lex.register_keys[middle] < <uint64_t>cp:
             low = middle + 1
         else:
             high = middle
-    found[0] = low < lex.n_register and lex.register_keys[low] == key
-    return lex.register_weights[low] if found[0] else 0
+    return lex.register_weights[low] if low < lex.n_register and lex.register_keys[low] == cp else lex.register_unknown
+
+
+cdef inline bint pair_weight(const LexView* lex, Py_UCS4 first, Py_UCS4 second, int32_t* weight) noexcept nogil:
+    """The weight of `second` after `first`, from the pair table; False if the model lacks the pair.
+    A cell is the pair's key << PAIR_WEIGHT_BITS | its weight + PAIR_WEIGHT_BIAS (0: empty)."""
+    cdef uint64_t key = ((<uint64_t>first + 1) << 21) | <uint64_t>second
+    cdef uint64_t at = slot_hash(<uint32_t>first, <uint32_t>second) & lex.register_mask
+    cdef uint64_t cell
+    while True:
+        cell = lex.register_pairs[at]
+        if cell == 0:
+            return False
+        if cell >> PAIR_WEIGHT_BITS == key:
+            weight[0] = <int32_t>(cell & ((1 << PAIR_WEIGHT_BITS) - 1)) - PAIR_WEIGHT_BIAS
+            return True
+        at = (at + 1) & lex.register_mask
 
 
 cdef bint sentence_is_news(const LexView* lex, const void* data, int kind, Py_ssize_t start,
@@ -1150,21 +1168,16 @@ cdef bint sentence_is_news(const LexView* lex, const void* data, int kind, Py_ss
     cdef int32_t weight
     cdef Py_ssize_t i
     cdef Py_UCS4 cp, previous = 0
-    cdef bint found
     for i in range(start, end):
         cp = standard_char(lex, PyUnicode_READ(kind, data, i))
         if not is_han(cp):
             continue
-        if n:
-            weight = register_weight(lex, ((<uint64_t>previous + 1) << 21) | <uint64_t>cp, &found)
-            if not found:
-                weight = register_weight(lex, <uint64_t>cp, &found)
-                total += (weight if found else lex.register_unknown) + lex.register_unseen_pair
-            else:
-                total += weight
+        if n == 0:
+            total += char_weight(lex, cp)
+        elif pair_weight(lex, previous, cp, &weight):
+            total += weight
         else:
-            weight = register_weight(lex, <uint64_t>cp, &found)
-            total += weight if found else lex.register_unknown
+            total += char_weight(lex, cp) + lex.register_unseen_pair
         previous = cp
         n += 1
     return n > 0 and total > <int64_t>lex.register_threshold * n
@@ -1224,6 +1237,8 @@ cdef class CompiledLexicon:
         self.view.astral_variants = NULL
         self.view.n_astral_variants = 0
         self.view.n_register = 0
+        self.view.register_chars = NULL
+        self.view.register_pairs = NULL
         self.view.n_entries = 0
         self.origin = origin
         header = _lexicon.read_header(data, origin)
@@ -1296,6 +1311,33 @@ cdef class CompiledLexicon:
         self.view.register_unknown = parameters[2]
         self.view.register_keys = keys
         self.view.register_weights = <const int32_t*>(self.buffer + at + 16 + 8 * n_keys)
+        # One memory access a character: BMP characters by code point, pairs in a hash
+        # table (at most half full) whose cells hold key and weight together.
+        cdef uint64_t size = 2, h
+        cdef uint32_t first, second
+        cdef int32_t weight
+        while size < 2 * <uint64_t>n_keys + 2:
+            size *= 2
+        self.view.register_chars = <int32_t*>malloc(BMP_SIZE * sizeof(int32_t))
+        self.view.register_pairs = <uint64_t*>calloc(size, sizeof(uint64_t))
+        if self.view.register_chars == NULL or self.view.register_pairs == NULL:
+            raise MemoryError()
+        self.view.register_mask = size - 1
+        for k in range(BMP_SIZE):
+            self.view.register_chars[k] = self.view.register_unknown
+        for k in range(n_keys):
+            weight = self.view.register_weights[k]
+            if keys[k] < BMP_SIZE:
+                self.view.register_chars[keys[k]] = weight
+            elif keys[k] >> 21:
+                if keys[k] >> (64 - PAIR_WEIGHT_BITS) or not -PAIR_WEIGHT_BIAS <= weight < PAIR_WEIGHT_BIAS:
+                    raise _lexicon.LexiconError(f"{self.origin}: register pair {k} is out of range; "
+                                                f"rebuild it with `python -m fastpron.compile`")
+                first, second = <uint32_t>((keys[k] >> 21) - 1), <uint32_t>(keys[k] & 0x1FFFFF)
+                h = slot_hash(first, second) & self.view.register_mask
+                while self.view.register_pairs[h]:
+                    h = (h + 1) & self.view.register_mask
+                self.view.register_pairs[h] = (keys[k] << PAIR_WEIGHT_BITS) | <uint64_t>(weight + PAIR_WEIGHT_BIAS)
         self.view.n_register = n_keys
 
     cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs):
@@ -1404,6 +1446,8 @@ cdef class CompiledLexicon:
         free(self.view.filter)
         free(self.view.canon)
         free(self.view.has_variant)
+        free(self.view.register_chars)
+        free(self.view.register_pairs)
 
     @property
     def n_entries(self):
