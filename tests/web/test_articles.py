@@ -176,8 +176,10 @@ def test_readings_page_lists_words_with_several_readings(client, article):
     response = client.get(reverse("article_pronunciation:readings", args=[article.id]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert re.search(r'name="pick-0" value="0" checked> <span lang="nan-Latn-TW">guá</span>', page)
-    assert 'name="pick-0" value="1"> <span lang="nan-Latn-TW">ngóo</span>' in page
+    # each reading with its Mandarin gloss, where one is known
+    assert ('name="pick-0" value="0" checked> <span lang="nan-Latn-TW">guá</span> '
+            '<span class="reading-choices__gloss" lang="zh-Hant-TW">我</span>') in page
+    assert 'name="pick-0" value="1"> <span lang="nan-Latn-TW">ngóo</span></label>' in page
 
 
 def own_article(client, text="我行路去銀行。\n\n台灣"):

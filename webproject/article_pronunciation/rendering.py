@@ -156,14 +156,16 @@ def ambiguous_tokens(tokens) -> list:
 CONTEXT = 12        # characters of the text shown on each side of a word on the readings page
 
 
-def reading_rows(text: str, tokens) -> list[dict]:
+def reading_rows(text: str, tokens, annotator=None) -> list[dict]:
     """The readings page's rows for `tokens` (those of one page): the word, its readings
-    numbered in lexicon order, the one in use, and a little of the text around it."""
-    rows = []
+    numbered in lexicon order (with `annotator`, each with its Mandarin gloss, "" where
+    none is known), the one in use, and a little of the text around it."""
+    rows, looked_up = [], {}
     for token in tokens:
-        readings = list(token.alternatives)
-        readings.insert(token.choice, token.reading)
-        rows.append({"start": token.start, "text": token.text, "readings": list(enumerate(readings)),
+        choice = _choice(token, annotator, looked_up)
+        glosses = choice.get("glosses") or [""] * len(choice["readings"])
+        rows.append({"start": token.start, "text": token.text,
+                     "readings": list(zip(range(len(glosses)), choice["readings"], glosses)),
                      "choice": token.choice, "before": text[max(0, token.start - CONTEXT):token.start],
                      "after": text[token.end:token.end + CONTEXT]})
     return rows

@@ -221,7 +221,8 @@ def readings_view(request, article_id):
             return JsonResponse({"error": " ".join(str(e) for e in errors)}, status=400)
     page = Paginator(tokens, settings.READINGS_PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode(_query(display))
-    context = {"article": article, "rows": reading_rows(article.text, page.object_list), "page": page,
+    context = {"article": article, "rows": reading_rows(article.text, page.object_list, shared_annotator()),
+               "page": page,
                "errors": errors, "display": display, "form": form, "query": query,
                "page_query": f"{query}&page={page.number}" if page.number > 1 else query}
     return render(request, "article_pronunciation/readings.html", context, status=400 if errors else 200)
