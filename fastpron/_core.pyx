@@ -59,7 +59,8 @@ cdef enum:
 
 # Slot.entry: record offset + 1 in the low bits, flags in the high ones (lexicon.py: SLOT_*).
 cdef enum:
-    SLOT_INDEX = (1 << 28) - 1
+    SLOT_INDEX = (1 << 27) - 1
+    SLOT_NEWS = 1 << 27
     SLOT_FINAL = 1 << 28
     SLOT_HAS_READINGS = 1 << 29
     SLOT_REMOVED = 1 << 30
@@ -1145,11 +1146,17 @@ cdef inline int32_t char_weight(const LexView* lex, Py_UCS4 cp) noexcept nogil:
     return lex.register_weights[low] if low < lex.n_register and lex.register_keys[low] == cp else lex.register_unknown
 
 
+cdef inline uint64_t pair_cell(const LexView* lex, Py_UCS4 first, Py_UCS4 second) noexcept nogil:
+    """Where the pair's search starts in the pair table (a multiplicative hash: cheap, and
+    the table's own; nothing else computes it)."""
+    return ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0x9E3779B97F4A7C15) >> 32) & lex.register_mask
+
+
 cdef inline bint pair_weight(const LexView* lex, Py_UCS4 first, Py_UCS4 second, int32_t* weight) noexcept nogil:
     """The weight of `second` after `first`, from the pair table; False if the model lacks the pair.
     A cell is the pair's key << PAIR_WEIGHT_BITS | its weight + PAIR_WEIGHT_BIAS (0: empty)."""
     cdef uint64_t key = ((<uint64_t>first + 1) << 21) | <uint64_t>second
-    cdef uint64_t at = slot_hash(<uint32_t>first, <uint32_t>second) & lex.register_mask
+    cdef uint64_t at = pair_cell(lex, first, second)
     cdef uint64_t cell
     while True:
         cell = lex.register_pairs[at]
@@ -1167,9 +1174,14 @@ cdef bint sentence_is_news(const LexView* lex, const void* data, int kind, Py_ss
     cdef int64_t total = 0, n = 0
     cdef int32_t weight
     cdef Py_ssize_t i
-    cdef Py_UCS4 cp, previous = 0
+    cdef Py_UCS4 cp, following, previous = 0
+    following = standard_char(lex, PyUnicode_READ(kind, data, start)) if start < end else 0
     for i in range(start, end):
-        cp = standard_char(lex, PyUnicode_READ(kind, data, i))
+        cp = following
+        if i + 1 < end:
+            following = standard_char(lex, PyUnicode_READ(kind, data, i + 1))
+            if is_han(cp) and is_han(following):
+                prefetch(&lex.register_pairs[pair_cell(lex, cp, following)])    # the next pair, while this one is looked up
         if not is_han(cp):
             continue
         if n == 0:
@@ -1211,12 +1223,12 @@ cdef void choose_register_readings(TokenBuffer* tokens, const LexView* lex, cons
             if token.kind == KIND_OTHER:
                 if ends_register_sentence(data, kind, token.start, token.end):
                     break
-            elif token.record != NULL and token.kind != KIND_NUMBER and news_reading(token.record):
+            elif token.slot_flags & SLOT_NEWS and token.kind != KIND_NUMBER:
                 any_news = True
         if any_news and sentence_is_news(lex, data, kind, tokens.items[first].start, tokens.items[t - 1].end):
             for u in range(first, t):
                 token = &tokens.items[u]
-                if token.record != NULL and token.kind != KIND_NUMBER:
+                if token.slot_flags & SLOT_NEWS and token.kind != KIND_NUMBER:
                     r = news_reading(token.record)
                     if r:
                         token.choice = r
@@ -1334,7 +1346,7 @@ cdef class CompiledLexicon:
                     raise _lexicon.LexiconError(f"{self.origin}: register pair {k} is out of range; "
                                                 f"rebuild it with `python -m fastpron.compile`")
                 first, second = <uint32_t>((keys[k] >> 21) - 1), <uint32_t>(keys[k] & 0x1FFFFF)
-                h = slot_hash(first, second) & self.view.register_mask
+                h = pair_cell(&self.view, first, second)
                 while self.view.register_pairs[h]:
                     h = (h + 1) & self.view.register_mask
                 self.view.register_pairs[h] = (keys[k] << PAIR_WEIGHT_BITS) | <uint64_t>(weight + PAIR_WEIGHT_BIAS)

@@ -72,7 +72,8 @@ _REGISTER_PARAMETERS = struct.Struct("<iiii")   # threshold, unseen pair, unknow
 _SLOT = struct.Struct("<IIIi")         # parent, last code point, record offset + 1 with SLOT_* flags, cost
 
 NO_PARENT = 0xFFFFFFFF                 # slot parent of a one-character key
-SLOT_INDEX = (1 << 28) - 1             # record offset + 1; 0 marks an empty slot
+SLOT_INDEX = (1 << 27) - 1             # record offset + 1; 0 marks an empty slot
+SLOT_NEWS = 1 << 27                    # a reading other than the first is flagged READING_NEWS
 SLOT_FINAL = 1 << 28                   # a reading is flagged READING_FINAL
 SLOT_HAS_READINGS = 1 << 29            # the key is a token
 SLOT_REMOVED = 1 << 30                 # a user entry that hides the lexicon's
@@ -378,6 +379,7 @@ def compile_entries(entries: dict[str, Entry], base_syllables: list[str] | None 
         n_readings += len(readings)
         slot_flags = ((SLOT_HAS_READINGS if readings else 0)
                       | (SLOT_FINAL if any(r.final for r in readings) else 0)
+                      | (SLOT_NEWS if any(r.news for r in readings[1:]) else 0)
                       | (SLOT_REMOVED if entry is not None and not readings else 0)
                       | (SLOT_EXTENDS if key in extended else 0))
         parent = record_at[key[:-1]] if len(key) > 1 else NO_PARENT

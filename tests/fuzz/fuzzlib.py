@@ -123,6 +123,7 @@ def sections(data: bytes) -> dict[str, tuple[int, int]]:
 
 def mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     """One random kind of damage, CRC recomputed afterwards (except for truncation, on purpose)."""
+    from fastpron import lexicon
     out = bytearray(data)
     layout = sections(data)
     kind = rng.choice(["flip", "flip", "word", "word", "copy", "header", "slot", "redirect", "truncate", "splice"])
@@ -153,7 +154,7 @@ def mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
         used = [at for at in range(start, end, 16) if struct.unpack_from("<I", out, at + 8)[0]]
         at, other = rng.choice(used), rng.choice(used)
         entry, target = struct.unpack_from("<I", out, at + 8)[0], struct.unpack_from("<I", out, other + 8)[0]
-        struct.pack_into("<I", out, at + 8, (entry & ~0x0FFFFFFF) | (target & 0x0FFFFFFF))
+        struct.pack_into("<I", out, at + 8, (entry & ~lexicon.SLOT_INDEX) | (target & lexicon.SLOT_INDEX))
         what = f"redirect slot at {at} to the record of slot at {other}"
     elif kind == "truncate":
         cut = rng.randrange(len(out))
@@ -209,7 +210,7 @@ def core_gaps(data: bytes) -> list[str]:
                 continue
             occupied += 1
             depth = 1 if parent == 0xFFFFFFFF else key_length.get(parent, -1) + 1
-            if key_length.get((entry & ((1 << 28) - 1)) - 1) != depth:
+            if key_length.get((entry & lexicon.SLOT_INDEX) - 1) != depth:
                 gaps.add("slot and record disagree on the key length")
         if occupied >= header.n_slots:
             gaps.add("no empty hash slot")
@@ -232,6 +233,7 @@ def crafted(kind: str) -> tuple[bytes, str]:
                  sizes its work by it (memory exhausted or a hang today).
     bad-record:  a record with a key length of 0: refused, but the message names no fix.
     """
+    from fastpron import lexicon
     data = bytearray(small_lexicon_bytes())
     layout = sections(bytes(data))
     start, end = layout["slots"]
@@ -239,9 +241,9 @@ def crafted(kind: str) -> tuple[bytes, str]:
     one = {chr(s[1]): s for s in slots if s[2] and s[0] == 0xFFFFFFFF}
     text = "台灣人行路去銀行。" + "".join(chr(0x20000 + k) + "台" + chr(0x4E00 + k) for k in range(3000))
     if kind == "slot-depth":
-        parent = (one["台"][2] & ((1 << 28) - 1)) - 1
+        parent = (one["台"][2] & lexicon.SLOT_INDEX) - 1
         k = next(k for k, s in enumerate(slots) if s[0] == parent and s[1] == ord("灣"))
-        slots[k][2] = (slots[k][2] & ~((1 << 28) - 1)) | (one["去"][2] & ((1 << 28) - 1))
+        slots[k][2] = (slots[k][2] & ~lexicon.SLOT_INDEX) | (one["去"][2] & lexicon.SLOT_INDEX)
         text = "台灣"
     elif kind == "full-table":
         for k, slot in enumerate(slots):
