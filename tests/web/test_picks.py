@@ -142,3 +142,42 @@ def test_the_migration_turns_numbered_picks_into_readings():
     article.refresh_from_db()
     assert article.picks == {"0": {"word": "我", "reading": "ngoo2"}, "1": {"word": "講", "reading": "kang2"},
                              "3": {"word": "的", "reading": "tik8"}}
+
+
+# -- the register model: a sentence that reads as news takes its news readings ----------------
+
+NEWS = "行政院今仔日表示，政府會繼續推動經濟佮社會的發展。"
+SPEECH = "我佮伊去食飯。"
+
+
+def test_the_usual_reading_of_a_news_sentence_is_its_news_reading(client):
+    article = create(client, SPEECH + NEWS)
+    news_at = len(SPEECH) + NEWS.index("佮")
+    page = client.get(reverse("article_pronunciation:readings", args=[article.id])).content.decode()
+    # 佮 in speech: kah (reading 0) usual and in use; in the news sentence: kap (reading 1)
+    assert ('name="pick-1" value="0" checked> <span lang="nan-Latn-TW">kah</span> '
+            '<span class="reading-choices__gloss" lang="zh-Hant-TW">') in page
+    assert f'name="pick-{news_at}" value="1" checked> <span lang="nan-Latn-TW">kap</span>' in page
+    row = page.split(f'name="pick-{news_at}" value="1"')[1].split("</label>")[0]
+    assert "<small>(預設)</small>" in row
+    # picking kah there is a pick; picking kap again is back to the usual reading
+    assert pick(client, article, news_at, 0).status_code == 302
+    article.refresh_from_db()
+    assert article.picks == {str(news_at): {"word": "佮", "reading": "kah4"}}
+    assert "king-tsè kah siā-huē" in client.get(article.get_absolute_url()).content.decode()
+    assert pick(client, article, news_at, 1).status_code == 302
+    article.refresh_from_db()
+    assert article.picks == {}
+    assert "king-tsè kap siā-huē" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_apply_to_all_keeps_each_occurrence_usual_reading(client):
+    article = create(client, SPEECH + NEWS)
+    news_at = len(SPEECH) + NEWS.index("佮")
+    # kah for every 佮: the speech one is already kah (no pick), the news one gets a pick
+    assert pick(client, article, 1, 0, apply_to_all="1").status_code == 302
+    article.refresh_from_db()
+    assert article.picks == {}
+    assert pick(client, article, news_at, 0, apply_to_all="1").status_code == 302
+    article.refresh_from_db()
+    assert article.picks == {str(news_at): {"word": "佮", "reading": "kah4"}}

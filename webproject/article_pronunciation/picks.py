@@ -50,10 +50,18 @@ def to_numbers(text: str, picks: dict, annotator) -> dict[int, int]:
     return numbers
 
 
-def from_numbers(text: str, changes: dict[int, int], annotator, tokens=None) -> dict[int, dict | None]:
+def usual_choices(text: str, annotator) -> dict[int, int]:
+    """{start: the reading number fastpron gives the token without picks}: not always 0,
+    since a sentence that reads as news takes its news readings (the register model)."""
+    return {token.start: token.choice for token in annotator.annotate(text) if token.alternatives}
+
+
+def from_numbers(text: str, changes: dict[int, int], annotator, tokens=None,
+                 usual: dict[int, int] | None = None) -> dict[int, dict | None]:
     """{start: reading number} (a form's picks) -> {start: stored pick, or None for the usual reading}."""
     if tokens is None:
         tokens = annotator.annotate(text)
+    usual = usual if usual is not None else usual_choices(text, annotator)
     words = {token.start: token.text for token in tokens if token.alternatives}
     out: dict[int, dict | None] = {}
     for start, number in changes.items():
@@ -61,7 +69,7 @@ def from_numbers(text: str, changes: dict[int, int], annotator, tokens=None) -> 
         if word is None:
             continue
         readings = annotator.lookup(word)
-        if number == 0 or not 0 <= number < len(readings):
+        if number == usual.get(start, 0) or not 0 <= number < len(readings):
             out[start] = None
         else:
             out[start] = stored(word, readings[number])
@@ -94,12 +102,16 @@ def carry_over(old_text: str, new_text: str, picks: dict) -> dict:
     return carried
 
 
-def apply_to_all(text: str, word: str, reading: str, annotator, tokens=None) -> dict[int, dict]:
-    """A pick of `reading` for every token that is `word` in `text` (the usual reading: None)."""
+def apply_to_all(text: str, word: str, reading: str | None, annotator, tokens=None,
+                 usual: dict[int, int] | None = None) -> dict[int, dict | None]:
+    """A pick of `reading` for every token that is `word` in `text`: None where it is the
+    token's usual reading, and for `reading` None (each back to its usual reading)."""
     if tokens is None:
         tokens = annotator.annotate(text)
+    usual = usual if usual is not None else usual_choices(text, annotator)
     readings = annotator.lookup(word)
-    if reading not in readings:
+    if reading is not None and reading not in readings:
         return {}
-    value = None if readings.index(reading) == 0 else stored(word, reading)
-    return {token.start: value for token in tokens if token.text == word and token.alternatives}
+    number = readings.index(reading) if reading is not None else None
+    return {token.start: (None if number is None or number == usual.get(token.start, 0) else stored(word, reading))
+            for token in tokens if token.text == word and token.alternatives}

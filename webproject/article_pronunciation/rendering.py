@@ -156,16 +156,19 @@ def ambiguous_tokens(tokens) -> list:
 CONTEXT = 12        # characters of the text shown on each side of a word on the readings page
 
 
-def reading_rows(text: str, tokens, annotator=None) -> list[dict]:
-    """The readings page's rows for `tokens` (those of one page): the word, its readings
-    numbered in lexicon order (with `annotator`, each with its Mandarin gloss, "" where
-    none is known), the one in use, and a little of the text around it."""
+def reading_rows(text: str, tokens, annotator=None, picks: dict[int, int] | None = None) -> list[dict]:
+    """The readings page's rows for `tokens` (those of one page, annotated without picks):
+    the word, its readings numbered in lexicon order (with `annotator`, each with its
+    Mandarin gloss, "" where none is known), the usual one, the one in use (`picks`
+    over the usual), and a little of the text around it."""
     rows, looked_up = [], {}
     for token in tokens:
         choice = _choice(token, annotator, looked_up)
         glosses = choice.get("glosses") or [""] * len(choice["readings"])
+        in_use = (picks or {}).get(token.start, token.choice)
         rows.append({"start": token.start, "text": token.text,
                      "readings": list(zip(range(len(glosses)), choice["readings"], glosses)),
-                     "choice": token.choice, "before": text[max(0, token.start - CONTEXT):token.start],
+                     "usual": token.choice, "choice": in_use if 0 <= in_use < len(glosses) else token.choice,
+                     "before": text[max(0, token.start - CONTEXT):token.start],
                      "after": text[token.end:token.end + CONTEXT]})
     return rows

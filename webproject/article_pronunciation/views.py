@@ -23,7 +23,7 @@ from ..dictionary.annotator import shared_annotator
 from . import ownership
 from .forms import ArticleForm, DisplayForm, parse_picks
 from .models import Article
-from .picks import apply_to_all, carry_over, from_numbers
+from .picks import apply_to_all, carry_over, from_numbers, usual_choices
 from .options import OPTION_NAMES, SYSTEM_LABELS
 from .rendering import (ambiguous_tokens, choices_json, json_with_tokens, paragraphs, reading_rows, ruby_text,
                         with_second_readings)
@@ -206,13 +206,15 @@ def readings_view(request, article_id):
     article = get_object_or_404(Article, pk=article_id)
     wants_json = "application/json" in request.headers.get("Accept", "")
     form, display, annotator_options = _display(request, article)
-    tokens = ambiguous_tokens(shared_annotator().annotate(article.text, picks=article.core_picks,
-                                                          **annotator_options))
+    # Without the picks: each token's choice is then its usual reading (not always the
+    # first: a sentence that reads as news takes its news readings); the picks are laid over.
+    tokens = ambiguous_tokens(shared_annotator().annotate(article.text, **annotator_options))
     errors = []
     if request.method == "POST":
         picks, errors = parse_picks(request.POST, {token.start: len(token.alternatives) + 1 for token in tokens})
         if not errors:
-            article = save_picks(request, article, picks, tokens)
+            article = save_picks(request, article, picks, tokens,
+                                 {token.start: token.choice for token in tokens})
             if wants_json:
                 return _picks_response(request, article)
             messages.success(request, _("Your readings are saved with the article."))
@@ -221,7 +223,8 @@ def readings_view(request, article_id):
             return JsonResponse({"error": " ".join(str(e) for e in errors)}, status=400)
     page = Paginator(tokens, settings.READINGS_PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode(_query(display))
-    context = {"article": article, "rows": reading_rows(article.text, page.object_list, shared_annotator()),
+    context = {"article": article,
+               "rows": reading_rows(article.text, page.object_list, shared_annotator(), article.core_picks),
                "page": page,
                "errors": errors, "display": display, "form": form, "query": query,
                "page_query": f"{query}&page={page.number}" if page.number > 1 else query}
@@ -282,21 +285,20 @@ def standalone_css() -> str:
 
 
 
-def save_picks(request, article: Article, picks: dict[int, int], tokens) -> Article:
+def save_picks(request, article: Article, picks: dict[int, int], tokens, usual: dict[int, int] | None = None) -> Article:
     """Save picks (by number) for this session: on its own article, else on a copy it then owns.
 
     With `apply_to_all` in the form, each pick goes to every token of the same word.
     """
     article = ownership.writable(request, article)
-    stored = from_numbers(article.text, picks, shared_annotator(), tokens)
+    annotator = shared_annotator()
+    usual = usual if usual is not None else usual_choices(article.text, annotator)
+    stored = from_numbers(article.text, picks, annotator, tokens, usual)
     if request.POST.get("apply_to_all"):
-        for value in [v for v in stored.values() if v]:
-            stored.update(apply_to_all(article.text, value["word"], value["reading"], shared_annotator(), tokens))
-        for start in [s for s, v in stored.items() if v is None]:
-            word = next((t.text for t in tokens if t.start == start), None)
+        for start, value in list(stored.items()):
+            word = value["word"] if value else next((t.text for t in tokens if t.start == start), None)
             if word:
-                usual = shared_annotator().lookup(word)[0]
-                stored.update(apply_to_all(article.text, word, usual, shared_annotator(), tokens))
+                stored.update(apply_to_all(article.text, word, value and value["reading"], annotator, tokens, usual))
     ownership.remember_for_undo(request, article)
     article.merge_picks(stored)
     article.save(update_fields=["picks", "updated"])
