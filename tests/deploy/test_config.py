@@ -107,6 +107,23 @@ def test_render_refuses_a_missing_value(tmp_path):
     assert text is None                                 # nothing half-filled is written
 
 
+def test_error_pages_render_one_per_status(tmp_path):
+    errors = DEPLOY / "nginx" / "errors"
+    run = subprocess.run([sys.executable, str(DEPLOY / "render.py"), "--error-pages", str(errors / "page.html.in"),
+                          str(errors / "pages.tsv"), str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    pages = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("*.html")}
+    site = (DEPLOY / "nginx" / "fastpron.conf").read_text(encoding="utf-8")
+    assert set(pages) == set(re.findall(r"/_errors/(\d+\.html);", site))    # each page the site names, no other
+    assert all((tmp_path / name).stat().st_mode & 0o777 == 0o644 for name in pages)
+    for name, text in pages.items():
+        assert text.startswith("<!DOCTYPE html>\n") and text.endswith("</body>\n</html>\n")
+        assert not re.search(r"@[A-Z][A-Z0-9_]*@", text) and "<p></p>" not in text
+        assert f"({name[:3]})" in text                                      # the English line gives the status
+    assert "<title>內容太大 — fastpron</title>" in pages["413.html"] and "<h1>送出的內容太大</h1>" in pages["413.html"]
+    assert "<h1>找不到這個檔案</h1>" in pages["404.html"]
+    assert [name for name, text in pages.items() if "docs/operations.md" in text] == ["502.html"]   # the only note
+
 def test_systemd_units(tmp_path):
     values = dict(ROOT="/srv/fastpron", USER="fastpron", GROUP="www-data", SOCKET="/run/fastpron/gunicorn.sock",
                   ENV_FILE="/etc/fastpron/fastpron.env", DATA_DIR="/var/lib/fastpron",
