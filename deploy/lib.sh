@@ -204,8 +204,9 @@ nginx_configure() {
     local site max_body user_line=""
     max_body=$(django_max_body) || { warn "cannot read DATA_UPLOAD_MAX_MEMORY_SIZE from the Django settings"; return 1; }
     mkdir -p "$FASTPRON_WWW_DIR/errors" "$FASTPRON_LOG_DIR"
-    cp "$ROOT"/deploy/nginx/errors/*.html "$FASTPRON_WWW_DIR/errors/"
-    chmod 0644 "$FASTPRON_WWW_DIR"/errors/*.html
+    # Nginx's own error pages: one template, a row each (deploy/nginx/errors/pages.tsv), mode 0644.
+    "$PY" "$ROOT/deploy/render.py" --error-pages "$ROOT/deploy/nginx/errors/page.html.in" \
+        "$ROOT/deploy/nginx/errors/pages.tsv" "$FASTPRON_WWW_DIR/errors" || return 1
     local include_dir=${FASTPRON_NGINX_INCLUDE_DIR:-/etc/fastpron/nginx.d}
     [ "$FASTPRON_NGINX" = private ] && include_dir=${FASTPRON_NGINX_INCLUDE_DIR:-$FASTPRON_NGINX_PREFIX/site.d}
     mkdir -p "$include_dir"
