@@ -24,7 +24,7 @@ import tempfile
 
 import pytest
 
-from test_web import Stack, _missing
+from test_web import Stack, _missing, running_stack
 
 ROUNDS = int(os.environ.get("FASTPRON_BENCH_BROWSER_ROUNDS", "5"))
 SIZES = (1_000, 10_000, 100_000)
@@ -46,15 +46,7 @@ def stack(tmp_path_factory):
         pytest.skip(f"browser benchmark skipped: {missing}")
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.skip("browser benchmark skipped: needs Debian's chromium and chromium-driver")
-    stack = Stack(tmp_path_factory.mktemp("browser"))
-    try:
-        try:
-            stack.wait_ready()
-        except RuntimeError as e:
-            pytest.fail(f"browser benchmark: the stack did not start: {e}")
-        yield stack
-    finally:
-        stack.stop()
+    yield from running_stack(tmp_path_factory, "browser")
 
 
 @pytest.fixture(scope="module")

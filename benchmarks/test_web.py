@@ -148,20 +148,29 @@ class Stack:
         self.log.close()
 
 
+def running_stack(tmp_path_factory, name: str):
+    """A module's ``stack`` fixture, once it has checked what it needs: ``yield from running_stack(...)``.
+
+    Starts a Stack under a temporary folder called `name`, yields it once it serves (the test
+    fails if it does not start), and stops it at the end.  (test_browser_page.py uses it too.)
+    """
+    stack = Stack(tmp_path_factory.mktemp(name))
+    try:
+        try:
+            stack.wait_ready()
+        except RuntimeError as e:
+            pytest.fail(f"{name} benchmark: the stack did not start: {e}")
+        yield stack
+    finally:
+        stack.stop()
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     missing = _missing()
     if missing:
         pytest.skip(f"web benchmark skipped: {missing}")
-    stack = Stack(tmp_path_factory.mktemp("web"))
-    try:
-        try:
-            stack.wait_ready()
-        except RuntimeError as e:
-            pytest.fail(f"web benchmark: the stack did not start: {e}")
-        yield stack
-    finally:
-        stack.stop()
+    yield from running_stack(tmp_path_factory, "web")
 
 
 @pytest.fixture(scope="module")
