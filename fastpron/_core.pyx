@@ -22,7 +22,7 @@ from fastpron._lookup cimport (PyUnicode_KIND, PyUnicode_DATA, PyUnicode_DecodeU
 from fastpron._segment cimport (CToken, segment, token_reading, token_syllables, syllable_id,
                                 KIND_OTHER, KIND_UNKNOWN, NUMBER_COST, MONTH_COST)
 from fastpron._model cimport choose_register_readings, choose_final_readings
-from fastpron._render cimport (TableView, TextBuffer, VARIANTS, OPT_SANDHI, spoken_form, variant_index,
+from fastpron._render cimport (TextBuffer, VARIANTS, OPT_SANDHI, spoken_form, variant_index,
                                write_romanized, write_html, write_json, write_once, write_utf8, write_twice)
 
 from fastpron import lexicon as _lexicon

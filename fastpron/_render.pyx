@@ -11,7 +11,7 @@ from cpython.bytes cimport PyBytes_FromStringAndSize
 from fastpron._lookup cimport (Py_UCS1, Py_UCS2, PyUnicode_KIND, PyUnicode_DATA, PyUnicode_READ, PyUnicode_New,
                                PyUnicode_GET_LENGTH, prefetch, record_readings, record_reading,
                                READING_CAPITAL, READING_PHRASE, READING_ESTIMATED)
-from fastpron._segment cimport (KIND_OTHER, KIND_CHAR, KIND_WORD, KIND_UNKNOWN, KIND_NUMBER, token_reading)
+from fastpron._segment cimport KIND_OTHER, KIND_WORD, KIND_UNKNOWN, KIND_NUMBER, token_reading
 
 cdef extern from *:
     """
