@@ -18,7 +18,8 @@ $(INSTALLED): pyproject.toml setup.py
 	@touch $@
 
 # The Cython core and the compiled lexicon, rebuilt when their sources change.
-$(BUILT): $(INSTALLED) fastpron/_core.pyx fastpron/_core.pxd lexicon_data/lexicon.tsv lexicon_data/variants.tsv lexicon_data/register.tsv fastpron/lexicon.py
+CORE_SOURCES := $(foreach m,_lookup _segment _model _render _core,fastpron/$(m).pyx fastpron/$(m).pxd)
+$(BUILT): $(INSTALLED) $(CORE_SOURCES) lexicon_data/lexicon.tsv lexicon_data/variants.tsv lexicon_data/register.tsv fastpron/lexicon.py
 	$(PY) setup.py --quiet build_ext --inplace
 	$(PY) -m fastpron.compile
 	@touch $@
@@ -109,4 +110,4 @@ import-estimated: $(INSTALLED)
 	$(PY) lexicon_data/import_estimated.py
 
 clean:
-	rm -rf build fastpron/_core.c fastpron/*.so fastpron/data/*.fpl $(BUILT)
+	rm -rf build fastpron/_*.c fastpron/_*.html fastpron/*.so fastpron/data/*.fpl $(BUILT)

@@ -1,6 +1,6 @@
 """Build the Cython core and compile the lexicon into the package.
 
-Metadata lives in pyproject.toml; this file only declares the extension and
+Metadata lives in pyproject.toml; this file only declares the extensions and
 makes sure fastpron/data/lexicon.fpl exists in the build.
 """
 
@@ -27,12 +27,15 @@ class BuildWithLexicon(build_py):
 
 
 debug = os.environ.get("FASTPRON_DEBUG_BUILD") == "1"    # asan/valgrind builds
+# The core, one module per stage; they share declarations through their .pxd files.
+CORE_MODULES = ("_lookup", "_segment", "_model", "_render", "_core")
 extensions = [
     Extension(
-        "fastpron._core",
-        ["fastpron/_core.pyx"],
+        f"fastpron.{name}",
+        [f"fastpron/{name}.pyx"],
         extra_compile_args=["-O1", "-g", "-fno-omit-frame-pointer"] if debug else ["-O3"],
     )
+    for name in CORE_MODULES
 ]
 
 setup(

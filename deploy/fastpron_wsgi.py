@@ -19,7 +19,7 @@ try:
     lexicon_origin = _annotator._core.base_lexicon.origin
 except AttributeError:
     lexicon_origin = "loaded"
-loaded_extension = None         # sha256 of fastpron/_core*.so, set by the when_ready hook
+loaded_extension = None         # sha256 of fastpron/_*.so (the core's modules), set by the when_ready hook
 
 SITE = os.environ.get("FASTPRON_SITE_WSGI", "webproject.wsgi:application")
 _site = None

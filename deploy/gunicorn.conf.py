@@ -108,15 +108,19 @@ capture_output = bool(LOG_DIR)
 
 # -- hooks ------------------------------------------------------------------------
 def _extension_digest():
-    """sha256 of the loaded fastpron C extension, to notice a rebuilt one."""
-    core = sys.modules.get("fastpron._core")
-    path = getattr(core, "__file__", None)
-    if not path:
+    """sha256 of the loaded fastpron C extensions (the core's modules, _core and its stages), to notice
+    a rebuilt one."""
+    paths = sorted(path for name, module in list(sys.modules.items()) if name.startswith("fastpron._")
+                   and (path := getattr(module, "__file__", None)) and path.endswith((".so", ".pyd")))
+    if not paths:
         return None
+    digest = hashlib.sha256()
     try:
-        return hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()
+        for path in paths:
+            digest.update(pathlib.Path(path).read_bytes())
     except OSError:
         return None
+    return digest.hexdigest()
 
 
 def when_ready(server):

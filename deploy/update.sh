@@ -29,7 +29,7 @@ STEP_TOTAL=9
 load_settings
 [ -x "$PY" ] || die "$VENV is missing: run deploy/install.sh (建置作業) first"
 
-extension_digest() { sha256sum "$ROOT"/fastpron/_core*.so 2>/dev/null | sort | sha256sum | cut -c1-16; }
+extension_digest() { sha256sum "$ROOT"/fastpron/_*.so 2>/dev/null | sort | sha256sum | cut -c1-16; }
 EXTENSION_BEFORE=$(extension_digest)
 
 pull() {

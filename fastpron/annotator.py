@@ -13,7 +13,7 @@ from .options import Options, Romanized, rendered_strings, syllable_flags, sylla
 from .syllable import SyllableError, parse_reading
 from .systems import check_syllable
 
-# Bit flags understood by the core's writers (see _core.pyx: OPT_*).
+# Bit flags understood by the core's writers (see _render.pxd: OPT_*).
 OPT_CAPITALIZE = 1
 OPT_LATIN_PUNCT = 2
 OPT_SANDHI = 4

@@ -88,7 +88,7 @@ class LexiconError(Exception):
 
 
 def slot_hash(parent: int, code_point: int) -> int:
-    """The hash the core computes for a (parent, code point) pair (_core.pyx: slot_hash)."""
+    """The hash the core computes for a (parent, code point) pair (_lookup.pxd: slot_hash)."""
     h = (parent << 32) | code_point
     h ^= h >> 33
     h = (h * 0xFF51AFD7ED558CCD) & _MASK64

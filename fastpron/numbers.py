@@ -1,6 +1,6 @@
 """Numbers: the rules that read a run of digits or Han numerals as one token.
 
-This is the reference (pure Python) of the number reader; _core.pyx has the
+This is the reference (pure Python) of the number reader; _segment.pyx has the
 same rules in C (``number_span``), and tests compare the two.  Both work on
 the key characters (the standard forms of variants.tsv) and give syllables as
 indexes into SYLLABLES, numbered Tâi-lô that the lexicon's syllable table holds.

@@ -3,7 +3,7 @@
 It reads lexicon_data/lexicon.tsv itself (no compiled file, no C), and gives
 the same tokens and the same text as the Cython core.  Tests compare the two;
 benchmarks use it as the pure-Python yardstick.  Read this file to learn what
-_core.pyx does.
+the Cython core (fastpron/_core.pyx and its stages) does.
 """
 
 from __future__ import annotations

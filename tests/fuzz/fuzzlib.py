@@ -189,7 +189,7 @@ def exercise(compiled) -> int:
 
 def core_gaps(data: bytes) -> list[str]:
     """The gaps the core's own checks once had (docs/reliability.md, findings 1-3, closed in
-    _core.pyx) that a file has: with any of them, an accepted file crashed or hung the core later.
+    _core.pyx, now _lookup.pyx) that a file has: with any of them, an accepted file crashed or hung the core later.
     The fuzzers classify findings by them; [] if the file has none (or cannot be read)."""
     from fastpron import lexicon
     try:

@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 
 ORIGIN = "fuzzed-lexicon.fpl"
 FIX = "python -m fastpron.compile"
-# The messages of the core's own checks (_core.pyx: CompiledLexicon._validate, _load_variants), which
+# The messages of the core's own checks (_lookup.pyx: CompiledLexicon._validate, _load_variants), which
 # named the file but not the fix (docs/reliability.md, finding 4; closed): counted apart if it comes back.
 CORE_MESSAGES = re.compile(r"has a bad key length|runs past the end|names a syllable out of range|records, the "
                            r"header says|hash slot \d+ (is out of range|names a key without readings)|variant pair")

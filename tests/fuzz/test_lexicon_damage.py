@@ -8,7 +8,7 @@ it.  Every case runs in a child process; a crash or a hang is recorded with
 its case number and the run goes on after it.
 
 Gaps once found in the core's own checks (docs/reliability.md, findings 1-4)
-have tests of their own at the end; _core.pyx now refuses each case.
+have tests of their own at the end; the core (_lookup.pyx) now refuses each case.
 """
 
 from __future__ import annotations

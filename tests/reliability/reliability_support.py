@@ -25,7 +25,9 @@ for helper_dir in (ROOT / "tests" / "deploy", ROOT / "tests" / "fuzz"):   # depl
     if str(helper_dir) not in sys.path:
         sys.path.insert(0, str(helper_dir))
 
-SOAK = os.environ.get("FASTPRON_SOAK") == "1"     # set by `make soak`: the long versions
+SOAK = os.environ.get("FASTPRON_SOAK") == "1"
+# The core's extension modules (setup.py builds one from each .pyx): _core and its stages.
+CORE_MODULES = tuple(sorted(path.stem for path in (ROOT / "fastpron").glob("_*.pyx")))     # set by `make soak`: the long versions
 
 
 _WRITTEN: set[str] = set()       # files written by this test run (the others are from earlier runs)
@@ -80,7 +82,7 @@ def run_python(code: str, *args: str, timeout: float, env: dict | None = None, c
 
 
 def build_core_copy(dest: pathlib.Path, env: dict | None = None, timeout: float = 900) -> pathlib.Path:
-    """Build the core in a copy of the package under `dest` (the work tree's .so stays as it is).
+    """Build the core (all its modules) in a copy of the package under `dest` (the work tree's .so files stay as they are).
 
     `env` sets the compiler and flags, e.g. CFLAGS=-fsanitize=address.  Returns the folder to put
     first on PYTHONPATH; the copy has lexicon_data/ beside it, as the work tree does.
@@ -98,6 +100,7 @@ def build_core_copy(dest: pathlib.Path, env: dict | None = None, timeout: float 
     build = subprocess.run([sys.executable, "setup.py", "--quiet", "build_ext", "--inplace"], cwd=site,
                            capture_output=True, text=True, timeout=timeout,
                            env={**os.environ, "FASTPRON_DEBUG_BUILD": "1", **(env or {})})
-    if build.returncode != 0 or not list((site / "fastpron").glob("_core*.so")):
-        raise AssertionError(f"building the core copy failed:\n{build.stdout[-2000:]}\n{build.stderr[-4000:]}")
+    built = {path.name.split(".")[0] for path in (site / "fastpron").glob("_*.so")}
+    if build.returncode != 0 or not set(CORE_MODULES) <= built:
+        raise AssertionError(f"building the core copy failed (built: {sorted(built)}):\n{build.stdout[-2000:]}\n{build.stderr[-4000:]}")
     return site

@@ -23,7 +23,7 @@ import sys
 
 import pytest
 
-from reliability_support import ROOT, build_core_copy
+from reliability_support import CORE_MODULES, ROOT, build_core_copy
 
 CORPUS = ROOT / "tests" / "reliability" / "core_corpus.py"
 # pytest-django would put the project folder (manage.py's) first on the path, and with it the work tree's core.
@@ -93,12 +93,13 @@ def test_asan_finding_1_is_now_refused_cleanly(asan):
 
 
 def test_asan_is_awake(asan):
-    """Positive control: the copy's core is instrumented (it calls ASan's report hooks), and in
-    this process set-up a heap read past a malloc'd block is reported (exit status 86)."""
+    """Positive control: the copy's core is instrumented (each of its modules calls ASan's report
+    hooks), and in this process set-up a heap read past a malloc'd block is reported (exit status 86)."""
     site, env = asan
-    core = next((site / "fastpron").glob("_core*.so"))
-    symbols = subprocess.run(["nm", "-D", str(core)], capture_output=True, text=True).stdout
-    assert "__asan_report_load" in symbols
+    for name in CORE_MODULES:
+        module = next((site / "fastpron").glob(f"{name}.*.so"))
+        symbols = subprocess.run(["nm", "-D", str(module)], capture_output=True, text=True).stdout
+        assert "__asan_report_load" in symbols, module
     code = ("import ctypes; libc = ctypes.CDLL(None); libc.malloc.restype = ctypes.c_void_p; "
             "ctypes.memmove(libc.malloc(64), libc.malloc(8), 16)")
     run = _run([sys.executable, "-c", code], env, 120)
@@ -157,7 +158,8 @@ def test_corpus_under_valgrind_soak(tmp_path, figures):
     reports = re.split(r"\n==\d+== \n", run.stderr)
     errors = [r for r in reports if re.search(r"==\d+== (Invalid|Conditional|Use of|Syscall|Mismatched|Source)", r)]
     invalid = [r for r in errors if re.search(r"==\d+== (Invalid|Mismatched free)", r)]
-    in_core = [r for r in errors if "_core.c" in r or "_core.pyx" in r or "_core.cpython" in r]
+    in_core = [r for r in errors if any(f"{name}{suffix}" in r for name in CORE_MODULES
+                                        for suffix in (".c", ".pyx", ".pxd", ".cpython"))]
     figures.update(valgrind_reports=len(errors), invalid_accesses=len(invalid), reports_in_core=len(in_core))
     assert "CORPUS OK " in run.stdout, run.stderr[-4000:]
     figures.update(_corpus_figures(run.stdout))

@@ -1,0 +1,145 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The model stage of the native core: the register model (lexicon.RegisterModel
+is its reference) scores each sentence, and a sentence that reads as news takes
+its tokens' news readings; a token at the end of a phrase takes its final reading.
+"""
+
+from libc.stdint cimport uint32_t, uint64_t, int32_t, int64_t
+
+from fastpron._lookup cimport (LexView, PyUnicode_READ, record_readings, record_reading, pair_cell, prefetch,
+                               is_han, standard_char, BMP_SIZE, SLOT_FINAL, SLOT_NEWS, READING_FINAL,
+                               READING_NEWS, PAIR_WEIGHT_BITS, PAIR_WEIGHT_BIAS)
+from fastpron._segment cimport CToken, TokenBuffer, KIND_OTHER, KIND_CHAR, KIND_WORD, KIND_NUMBER
+
+
+# ---------------------------------------------------------------- the register
+
+# What ends a sentence for the register model: each sentence is read as news or not.
+cdef inline bint ends_register_sentence(const void* data, int kind, Py_ssize_t start, Py_ssize_t end) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef Py_UCS4 cp
+    for i in range(start, end):
+        cp = PyUnicode_READ(kind, data, i)
+        if cp == 0x3002 or cp == 0xFF01 or cp == 0xFF1F or cp == 0x21 or cp == 0x3F or cp == 0x0A:   # 。！？!?\n
+            return True
+    return False
+
+
+cdef inline int32_t char_weight(const LexView* lex, Py_UCS4 cp) noexcept nogil:
+    """The register model's weight of one character: by code point in the BMP, else by
+    binary search over the sorted keys (lexicon.RegisterModel.keys)."""
+    cdef Py_ssize_t low = 0, high = lex.n_register, middle
+    if <uint32_t>cp < BMP_SIZE:
+        return lex.register_chars[<uint32_t>cp]
+    while low < high:
+        middle = (low + high) // 2
+        if lex.register_keys[middle] < <uint64_t>cp:
+            low = middle + 1
+        else:
+            high = middle
+    return lex.register_weights[low] if low < lex.n_register and lex.register_keys[low] == cp else lex.register_unknown
+
+
+cdef inline bint pair_weight(const LexView* lex, Py_UCS4 first, Py_UCS4 second, int32_t* weight) noexcept nogil:
+    """The weight of `second` after `first`, from the pair table; False if the model lacks the pair.
+    A cell is the pair's key << PAIR_WEIGHT_BITS | its weight + PAIR_WEIGHT_BIAS (0: empty)."""
+    cdef uint64_t key = ((<uint64_t>first + 1) << 21) | <uint64_t>second
+    cdef uint64_t at = pair_cell(lex, first, second)
+    cdef uint64_t cell
+    while True:
+        cell = lex.register_pairs[at]
+        if cell == 0:
+            return False
+        if cell >> PAIR_WEIGHT_BITS == key:
+            weight[0] = <int32_t>(cell & ((1 << PAIR_WEIGHT_BITS) - 1)) - PAIR_WEIGHT_BIAS
+            return True
+        at = (at + 1) & lex.register_mask
+
+
+cdef bint sentence_is_news(const LexView* lex, const void* data, int kind, Py_ssize_t start,
+                           Py_ssize_t end) noexcept nogil:
+    """lexicon.RegisterModel.is_news over the Han characters of text[start:end], in standard form."""
+    cdef int64_t total = 0, n = 0
+    cdef int32_t weight
+    cdef Py_ssize_t i
+    cdef Py_UCS4 cp, following, previous = 0
+    following = standard_char(lex, PyUnicode_READ(kind, data, start)) if start < end else 0
+    for i in range(start, end):
+        cp = following
+        if i + 1 < end:
+            following = standard_char(lex, PyUnicode_READ(kind, data, i + 1))
+            if is_han(cp) and is_han(following):
+                prefetch(&lex.register_pairs[pair_cell(lex, cp, following)])    # the next pair, while this one is looked up
+        if not is_han(cp):
+            continue
+        if n == 0:
+            total += char_weight(lex, cp)
+        elif pair_weight(lex, previous, cp, &weight):
+            total += weight
+        else:
+            total += char_weight(lex, cp) + lex.register_unseen_pair
+        previous = cp
+        n += 1
+    return n > 0 and total > <int64_t>lex.register_threshold * n
+
+
+cdef inline int news_reading(const uint32_t* record) noexcept nogil:
+    """The reading flagged READING_NEWS, other than the first; 0 if none."""
+    cdef int r
+    for r in range(1, <int>record_readings(record)):
+        if record_reading(record, r)[0] & READING_NEWS:
+            return r
+    return 0
+
+
+cdef void choose_register_readings(TokenBuffer* tokens, const LexView* lex, const void* data,
+                                   int kind) noexcept nogil:
+    """In each sentence that reads as news, a token takes its READING_NEWS reading.
+    The sentence is scored only when one of its tokens has such a reading."""
+    cdef Py_ssize_t first = 0, t, u
+    cdef bint any_news
+    cdef CToken* token
+    cdef int r
+    if lex.n_register == 0:
+        return
+    while first < tokens.length:
+        t = first
+        any_news = False
+        while t < tokens.length:
+            token = &tokens.items[t]
+            t += 1
+            if token.kind == KIND_OTHER:
+                if ends_register_sentence(data, kind, token.start, token.end):
+                    break
+            elif token.slot_flags & SLOT_NEWS and token.kind != KIND_NUMBER:
+                any_news = True
+        if any_news and sentence_is_news(lex, data, kind, tokens.items[first].start, tokens.items[t - 1].end):
+            for u in range(first, t):
+                token = &tokens.items[u]
+                if token.slot_flags & SLOT_NEWS and token.kind != KIND_NUMBER:
+                    r = news_reading(token.record)
+                    if r:
+                        token.choice = r
+        first = t
+
+
+# ---------------------------------------------------------------- phrase ends
+
+cdef void choose_final_readings(TokenBuffer* tokens) noexcept nogil:
+    """A token at the end of a phrase (before any non-reading token, or the
+    end of the text) takes its reading flagged READING_FINAL, if it has one."""
+    cdef Py_ssize_t t
+    cdef uint32_t r
+    cdef CToken* token
+    cdef int next_kind
+    for t in range(tokens.length):
+        token = &tokens.items[t]
+        if not token.slot_flags & SLOT_FINAL:
+            continue
+        next_kind = tokens.items[t + 1].kind if t + 1 < tokens.length else KIND_OTHER
+        if next_kind == KIND_CHAR or next_kind == KIND_WORD or next_kind == KIND_NUMBER:
+            continue
+        for r in range(record_readings(token.record)):
+            if record_reading(token.record, r)[0] & READING_FINAL:
+                token.choice = r
+                break

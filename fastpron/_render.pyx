@@ -1,0 +1,659 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The rendering stage of the native core: RenderTable, and the writers that
+turn tokens into romanized text, ruby HTML or JSON without the GIL.
+"""
+
+from libc.stdint cimport uint8_t, uint32_t
+from libc.stdlib cimport malloc, realloc, free, calloc
+from libc.string cimport memcpy, strlen
+from cpython.bytes cimport PyBytes_FromStringAndSize
+
+from fastpron._lookup cimport (Py_UCS1, Py_UCS2, PyUnicode_KIND, PyUnicode_DATA, PyUnicode_READ, PyUnicode_New,
+                               PyUnicode_GET_LENGTH, prefetch, record_readings, record_reading,
+                               READING_CAPITAL, READING_PHRASE, READING_ESTIMATED)
+from fastpron._segment cimport KIND_OTHER, KIND_WORD, KIND_UNKNOWN, KIND_NUMBER, token_reading
+
+cdef extern from *:
+    """
+    /* s is a string literal (Cython makes it a char array): a fixed-size copy */
+    #define FP_PUT_LITERAL(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + (sizeof(s) - 1))
+    """
+    uint8_t* put_literal "FP_PUT_LITERAL"(uint8_t* p, const char* literal) nogil
+
+cdef const char* HEX_DIGITS = b"0123456789abcdef"
+
+
+# ---------------------------------------------------------------- rendering tables
+
+cdef class RenderTable:
+    """Rendered text of every syllable id, VARIANTS strings each, and its flags.
+
+    Built once per set of output options by fastpron/annotator.py, from
+    fastpron/options.py (rendered_strings, syllable_flags); afterwards output
+    is a table look-up.
+    """
+
+    def __cinit__(self, list strings not None, str syllable_separator not None, bytes flags not None):
+        if len(strings) % VARIANTS or len(flags) * VARIANTS != len(strings):
+            raise ValueError(f"a RenderTable needs {VARIANTS} strings and one flag byte per syllable")
+        if len(syllable_separator) > 1:
+            raise ValueError("the syllable separator is one character or none")
+        self.strings = strings
+        self.syllable_separator = syllable_separator
+        self.view.separator = ord(syllable_separator) if syllable_separator else 0
+        self.view.max_char = self.view.separator
+        self.view.n_strings = len(strings)
+        self.view.pool = NULL
+        self.view.max_chars = NULL
+        self.view.pool8 = NULL
+        self.view.offsets8 = NULL
+        self.view.syllable_flags = <uint8_t*>malloc(len(flags) + 1)
+        self.view.offsets = <Py_ssize_t*>malloc((self.view.n_strings + 1) * sizeof(Py_ssize_t))
+        if self.view.offsets == NULL or self.view.syllable_flags == NULL:
+            raise MemoryError()
+        memcpy(self.view.syllable_flags, <const char*>flags, len(flags))
+        cdef Py_ssize_t total = 0, k, c
+        for k in range(len(flags)):
+            if (<str>strings[k * VARIANTS]).startswith("-"):
+                self.view.syllable_flags[k] |= FLAG_HYPHENATED
+        for k in range(self.view.n_strings):
+            self.view.offsets[k] = total
+            total += len(<str>strings[k])
+        self.view.offsets[self.view.n_strings] = total
+        self.view.pool = <Py_UCS4*>calloc(total + SYLLABLE_COPY4, sizeof(Py_UCS4))   # padded for text_puts
+        self.view.max_chars = <Py_UCS4*>calloc(self.view.n_strings + 1, sizeof(Py_UCS4))
+        if self.view.pool == NULL or self.view.max_chars == NULL:
+            raise MemoryError()
+        for k in range(self.view.n_strings):
+            s = <str>strings[k]
+            if any(ch in s for ch in "&<>\"'\\"):
+                raise ValueError(f"a rendered syllable cannot hold HTML or JSON special characters: {s!r}")
+            for c in range(len(s)):
+                self.view.pool[self.view.offsets[k] + c] = ord(s[c])
+                if <Py_UCS4>ord(s[c]) > self.view.max_chars[k]:
+                    self.view.max_chars[k] = ord(s[c])
+            if self.view.max_chars[k] > self.view.max_char:
+                self.view.max_char = self.view.max_chars[k]
+
+    cdef _encode(self):
+        """The strings in UTF-8, padded for put_syllable8's fixed-size copy: built
+        on the first to_json with this table (under the GIL), not at start-up."""
+        cdef Py_ssize_t k, at = 0, longest = 0
+        cdef bytes encoded
+        if self.view.pool8 != NULL:
+            return
+        parts = [(<str>string).encode("utf-8") for string in self.strings]
+        total = sum(len(part) for part in parts)
+        cdef uint8_t* pool8 = <uint8_t*>calloc(total + SYLLABLE_COPY, 1)
+        cdef Py_ssize_t* offsets8 = <Py_ssize_t*>malloc((len(parts) + 1) * sizeof(Py_ssize_t))
+        if pool8 == NULL or offsets8 == NULL:
+            free(pool8)
+            free(offsets8)
+            raise MemoryError()
+        for k in range(len(parts)):
+            encoded = parts[k]
+            offsets8[k] = at
+            memcpy(pool8 + at, <const char*>encoded, len(encoded))
+            at += len(encoded)
+            longest = max(longest, len(encoded))
+        offsets8[len(parts)] = at
+        self.view.offsets8, self.view.max_bytes8, self.view.pool8 = offsets8, longest, pool8
+
+    def __dealloc__(self):
+        free(self.view.pool8)
+        free(self.view.offsets8)
+        free(self.view.pool)
+        free(self.view.offsets)
+        free(self.view.max_chars)
+        free(self.view.syllable_flags)
+
+    @property
+    def n_syllables(self):
+        return self.view.n_strings // VARIANTS
+
+
+# ---------------------------------------------------------------- buffers
+
+# A writer puts characters into a TextBuffer, which is one of:
+#   a growable UCS-4 scratch (kind 4, growable), copied into the str at the end:
+#     one pass, best for small outputs (romanize);
+#   a measurement (kind 0) and then the final str itself (its kind, 1, 2 or 4):
+#     two passes that never hold the output twice, best for large ones (to_html);
+#   a growable UTF-8 scratch (kind OUT_UTF8), copied into bytes or decoded into
+#     a str: one pass, for JSON, which is mostly ASCII markup (to_json).
+# A str gets the narrowest kind that fits, as every str must.
+
+cdef bint text_grow(TextBuffer* out, Py_ssize_t extra) noexcept nogil:
+    cdef Py_ssize_t capacity
+    cdef void* grown
+    if out.failed or not out.growable:
+        return False
+    capacity = out.capacity * 2 if out.capacity else 4096
+    while capacity < out.length + extra:
+        capacity *= 2
+    grown = realloc(out.data, capacity * (1 if out.kind == OUT_UTF8 else sizeof(Py_UCS4)))
+    if grown == NULL:
+        out.failed = True
+        return False
+    out.data = grown
+    out.capacity = capacity
+    return True
+
+
+cdef inline void text_putc(TextBuffer* out, Py_UCS4 ch) noexcept nogil:
+    if out.kind == 4:
+        if out.length == out.capacity and not text_grow(out, 1):
+            return
+        (<Py_UCS4*>out.data)[out.length] = ch
+    elif out.kind == 2:
+        (<Py_UCS2*>out.data)[out.length] = <Py_UCS2>ch
+    elif out.kind == 1:
+        (<Py_UCS1*>out.data)[out.length] = <Py_UCS1>ch
+    out.length += 1
+    out.last = ch
+    if ch > out.max_char:
+        out.max_char = ch
+
+
+cdef inline void text_puts(TextBuffer* out, const Py_UCS4* chars, Py_ssize_t n, Py_UCS4 max_char) noexcept nogil:
+    """Put n characters whose largest is max_char, from a RenderTable's pool
+    (padded: the scratch takes a fixed-size copy, and the extra is overwritten)."""
+    cdef Py_ssize_t k
+    if n <= 0:
+        return
+    if out.kind == 4:
+        if out.length + n + SYLLABLE_COPY4 > out.capacity and not text_grow(out, n + SYLLABLE_COPY4):
+            return
+        memcpy(<Py_UCS4*>out.data + out.length, chars, SYLLABLE_COPY4 * sizeof(Py_UCS4))
+        if n > SYLLABLE_COPY4:
+            memcpy(<Py_UCS4*>out.data + out.length, chars, n * sizeof(Py_UCS4))
+    elif out.kind == 2:
+        for k in range(n):
+            (<Py_UCS2*>out.data)[out.length + k] = <Py_UCS2>chars[k]
+    elif out.kind == 1:
+        for k in range(n):
+            (<Py_UCS1*>out.data)[out.length + k] = <Py_UCS1>chars[k]
+    out.length += n
+    out.last = chars[n - 1]
+    if max_char > out.max_char:
+        out.max_char = max_char
+
+
+cdef inline void text_ascii(TextBuffer* out, const char* s) noexcept nogil:
+    """Put an ASCII literal (markup); ASCII never decides the output's kind."""
+    cdef Py_ssize_t n = strlen(s), k
+    if out.kind == 4:
+        if out.length + n > out.capacity and not text_grow(out, n):
+            return
+        for k in range(n):
+            (<Py_UCS4*>out.data)[out.length + k] = <Py_UCS4>s[k]
+    elif out.kind == 2:
+        for k in range(n):
+            (<Py_UCS2*>out.data)[out.length + k] = <Py_UCS2>s[k]
+    elif out.kind == 1:
+        memcpy(<Py_UCS1*>out.data + out.length, s, n)
+    out.length += n
+    out.last = <Py_UCS4>s[n - 1]
+
+
+cdef inline void text_integer(TextBuffer* out, Py_ssize_t value) noexcept nogil:
+    cdef char digits[24]
+    cdef int n = 0
+    if value == 0:
+        text_putc(out, 0x30)
+        return
+    while value > 0 and n < 24:
+        digits[n] = <char>(0x30 + value % 10)
+        value //= 10
+        n += 1
+    while n > 0:
+        n -= 1
+        text_putc(out, <Py_UCS4>digits[n])
+
+
+cdef object write_once(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
+                       const TableView* table, int options, TextBuffer* scratch):
+    """Run `writer` into the growable scratch, then copy the result into a new str."""
+    cdef Py_ssize_t k, n
+    cdef int out_kind
+    cdef void* target
+    cdef const Py_UCS4* source
+    scratch.kind, scratch.growable = 4, True
+    with nogil:
+        writer(tokens.items, tokens.length, data, kind, table, options, scratch)
+    if scratch.failed:
+        raise MemoryError("fastpron: out of memory while writing the output")
+    n = scratch.length
+    result = PyUnicode_New(n, scratch.max_char)
+    if n:
+        target, out_kind, source = PyUnicode_DATA(result), PyUnicode_KIND(result), <const Py_UCS4*>scratch.data
+        with nogil:
+            if out_kind == 1:
+                for k in range(n):
+                    (<Py_UCS1*>target)[k] = <Py_UCS1>source[k]
+            elif out_kind == 2:
+                for k in range(n):
+                    (<Py_UCS2*>target)[k] = <Py_UCS2>source[k]
+            else:
+                memcpy(target, source, n * sizeof(Py_UCS4))
+    return result
+
+
+cdef object write_utf8(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
+                       const TableView* table, int options, TextBuffer* scratch, bytes prefix, bytes suffix):
+    """Run `writer` into a growable UTF-8 scratch, between `prefix` and
+    `suffix`, then copy that into new bytes."""
+    scratch.kind, scratch.growable, scratch.length = OUT_UTF8, True, 0
+    put_bytes(scratch, prefix)
+    with nogil:
+        writer(tokens.items, tokens.length, data, kind, table, options, scratch)
+    put_bytes(scratch, suffix)
+    if scratch.failed:
+        raise MemoryError("fastpron: out of memory while writing the output")
+    return PyBytes_FromStringAndSize(<char*>scratch.data, scratch.length)
+
+
+cdef void put_bytes(TextBuffer* scratch, bytes data):
+    cdef Py_ssize_t n = len(data)
+    cdef uint8_t* p = reserve8(scratch, n)
+    if p != NULL:
+        memcpy(p, <const char*>data, n)
+        scratch.length += n
+
+
+cdef object write_twice(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
+                        const TableView* table, int options):
+    """Run `writer` to measure, then straight into a new str of exactly that size."""
+    cdef TextBuffer out = TextBuffer(NULL, 0, False, 0, 0, 0, 0, False, NULL)
+    with nogil:
+        writer(tokens.items, tokens.length, data, kind, table, options, &out)
+    result = PyUnicode_New(out.length, out.max_char)
+    if out.length:
+        out.data, out.kind, out.length, out.last = PyUnicode_DATA(result), PyUnicode_KIND(result), 0, 0
+        out.capacity = PyUnicode_GET_LENGTH(result)
+        with nogil:
+            writer(tokens.items, tokens.length, data, kind, table, options, &out)
+    return result
+
+
+# ---------------------------------------------------------------- output
+
+cdef inline void put_syllable(TextBuffer* out, const TableView* table, Py_ssize_t index) noexcept nogil:
+    text_puts(out, &table.pool[table.offsets[index]], table.offsets[index + 1] - table.offsets[index],
+              table.max_chars[index])
+
+
+cdef Py_UCS4 latin_punctuation(Py_UCS4 cp) noexcept nogil:
+    if cp < 0x3000:
+        return cp
+    if cp == 0xFF0C or cp == 0x3001: return 0x2C   # ，、 -> ,
+    if cp == 0x3002 or cp == 0xFF0E: return 0x2E   # 。． -> .
+    if cp == 0xFF01: return 0x21                   # ！
+    if cp == 0xFF1F: return 0x3F                   # ？
+    if cp == 0xFF1A: return 0x3A                   # ：
+    if cp == 0xFF1B: return 0x3B                   # ；
+    if cp == 0xFF08: return 0x28                   # （
+    if cp == 0xFF09: return 0x29                   # ）
+    if cp == 0x300C or cp == 0x300A: return 0x201C  # 「《 -> “
+    if cp == 0x300D or cp == 0x300B: return 0x201D  # 」》 -> ”
+    if cp == 0x300E or cp == 0x3008: return 0x2018  # 『〈 -> ‘
+    if cp == 0x300F or cp == 0x3009: return 0x2019  # 』〉 -> ’
+    if cp == 0x3010: return 0x5B                   # 【
+    if cp == 0x3011: return 0x5D                   # 】
+    if cp == 0xFF5E: return 0x7E                   # ～
+    if cp == 0x3000: return 0x20                   # ideographic space
+    return cp
+
+
+cdef inline bint ends_sentence(Py_UCS4 cp) noexcept nogil:
+    return cp == 0x2E or cp == 0x21 or cp == 0x3F or cp == 0x0A
+
+
+cdef inline bint opens(Py_UCS4 cp) noexcept nogil:
+    return (cp == 0x28 or cp == 0x5B or cp == 0x7B or cp == 0x201C or cp == 0x2018
+            or cp == 0x22 or cp == 0x27 or cp == 0x2F)
+
+
+cdef inline bint is_wide_punctuation(Py_UCS4 cp) noexcept nogil:
+    """CJK punctuation carries its own spacing: no space after it."""
+    return ((0x3000 <= cp <= 0x303F) or (0xFF01 <= cp <= 0xFF0F) or (0xFF1A <= cp <= 0xFF20)
+            or (0xFF3B <= cp <= 0xFF40) or (0xFF5B <= cp <= 0xFF65))
+
+
+cdef inline bint is_space(Py_UCS4 cp) noexcept nogil:
+    return cp == 0x20 or cp == 0x09 or cp == 0x0A or cp == 0x0D or cp == 0x3000 or cp == 0xA0
+
+
+cdef inline bint is_alnum(Py_UCS4 cp) noexcept nogil:
+    """Digits and Latin letters, accented ones included (ḿ is U+1E3F)."""
+    return ((0x30 <= cp <= 0x39) or (0x41 <= cp <= 0x5A) or (0x61 <= cp <= 0x7A) or (0xC0 <= cp <= 0x24F)
+            or (0x1E00 <= cp <= 0x1EFF))
+
+
+cdef inline void prefetch_record(const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t) noexcept nogil:
+    """Start loading the record of a token the writer will reach soon."""
+    if t < n_tokens and tokens[t].record != NULL:
+        prefetch(tokens[t].record)
+
+
+cdef void write_romanized(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
+                          const TableView* table, int options, TextBuffer* out) noexcept nogil:
+    cdef Py_ssize_t t, k, c
+    cdef const CToken* token
+    cdef Py_UCS4 cp, last, mapped, separator
+    cdef uint32_t sid, flags
+    cdef bint sentence_start = (options & OPT_CAPITALIZE) != 0
+    cdef bint capital, previous_is_reading = False
+    cdef int form
+    for t in range(n_tokens):
+        token = &tokens[t]
+        prefetch_record(tokens, n_tokens, t + 8)
+        if token.kind == KIND_OTHER:
+            for c in range(token.start, token.end):
+                cp = PyUnicode_READ(kind, data, c)
+                if options & OPT_LATIN_PUNCT:
+                    mapped = latin_punctuation(cp)
+                    if mapped != cp and opens(mapped):
+                        # 講：「 -> kóng: “ : a space before, a capital after
+                        if out.length > 0 and not is_space(out.last) and not opens(out.last):
+                            text_putc(out, 0x20)
+                        if options & OPT_CAPITALIZE:
+                            sentence_start = True
+                    cp = mapped
+                if c == token.start and previous_is_reading and is_alnum(cp):
+                    text_putc(out, 0x20)
+                text_putc(out, cp)
+                if ends_sentence(cp) and options & OPT_CAPITALIZE:
+                    sentence_start = True
+            previous_is_reading = False
+            continue
+        if out.length > 0 and not (token.kind == KIND_UNKNOWN and tokens[t - 1].kind == KIND_UNKNOWN):
+            last = out.last
+            if not is_space(last) and not opens(last) and not is_wide_punctuation(last):
+                text_putc(out, 0x20)
+        if token.kind == KIND_UNKNOWN:
+            for c in range(token.start, token.end):
+                text_putc(out, PyUnicode_READ(kind, data, c))
+        else:
+            flags = token_reading(token)[0]
+            separator = 0x20 if flags & READING_PHRASE else table.separator
+            for k in range(token_syllables(token)):
+                sid = syllable_id(token, k)
+                if k > 0 and separator and not hyphenated(table, sid):
+                    text_putc(out, separator)
+                capital = k == 0 and (sentence_start or (flags & READING_CAPITAL) != 0)
+                form = spoken_form(tokens, n_tokens, t, k, table) if options & OPT_SANDHI else 0
+                put_syllable(out, table, variant_index(sid, capital, form))
+        sentence_start = False
+        previous_is_reading = True
+
+
+cdef inline void put_escaped(TextBuffer* out, Py_UCS4 cp) noexcept nogil:
+    if cp > 0x3E:
+        if 0xD800 <= cp <= 0xDFFF:
+            text_putc(out, 0xFFFD)      # a lone surrogate cannot stand in an HTML document
+        else:
+            text_putc(out, cp)
+    elif cp == 0x26:
+        text_ascii(out, b"&amp;")
+    elif cp == 0x3C:
+        text_ascii(out, b"&lt;")
+    elif cp == 0x3E:
+        text_ascii(out, b"&gt;")
+    elif cp == 0x22:
+        text_ascii(out, b"&quot;")
+    elif cp == 0x27:
+        text_ascii(out, b"&#x27;")
+    elif cp == 0:
+        text_putc(out, 0xFFFD)
+    else:
+        text_putc(out, cp)
+
+
+cdef void write_html(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
+                     const TableView* table, int options, TextBuffer* out) noexcept nogil:
+    cdef Py_ssize_t t, k, c
+    cdef const CToken* token
+    cdef uint32_t flags
+    cdef bint capital
+    cdef int form
+    for t in range(n_tokens):
+        token = &tokens[t]
+        prefetch_record(tokens, n_tokens, t + 8)
+        if token.kind == KIND_OTHER:
+            for c in range(token.start, token.end):
+                put_escaped(out, PyUnicode_READ(kind, data, c))
+            continue
+        if token.kind == KIND_UNKNOWN:
+            text_ascii(out, b'<span class="fp-unknown">')
+            for c in range(token.start, token.end):
+                put_escaped(out, PyUnicode_READ(kind, data, c))
+            text_ascii(out, b"</span>")
+            continue
+        if token.kind == KIND_NUMBER:
+            write_html_number(tokens, n_tokens, t, data, kind, table, options, out)
+            continue
+        flags = token_reading(token)[0]
+        if flags & READING_ESTIMATED:
+            text_ascii(out, b'<span class="fp-word fp-estimated" data-start="' if token.kind == KIND_WORD
+                       else b'<span class="fp-char fp-estimated" data-start="')
+        else:
+            text_ascii(out, b'<span class="fp-word" data-start="' if token.kind == KIND_WORD
+                       else b'<span class="fp-char" data-start="')
+        text_integer(out, token.start)
+        text_ascii(out, b'">')
+        for k in range(token.end - token.start):
+            text_ascii(out, b"<ruby>")
+            put_escaped(out, PyUnicode_READ(kind, data, token.start + k))
+            text_ascii(out, b"<rp>(</rp><rt>")
+            capital = k == 0 and (flags & READING_CAPITAL) != 0
+            form = spoken_form(tokens, n_tokens, t, k, table) if options & OPT_SANDHI else 0
+            # Rendered syllables hold no HTML-special character (RenderTable checks).
+            put_syllable(out, table, variant_index(syllable_id(token, k), capital, form))
+            text_ascii(out, b"</rt><rp>)</rp></ruby>")
+        text_ascii(out, b"</span>")
+
+
+cdef void write_html_number(const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t, const void* data, int kind,
+                            const TableView* table, int options, TextBuffer* out) noexcept nogil:
+    """A number: one ruby over all its characters, its syllables joined as a word's."""
+    cdef const CToken* token = &tokens[t]
+    cdef Py_ssize_t k, c
+    cdef uint32_t sid
+    cdef int form
+    text_ascii(out, b'<span class="fp-number" data-start="')
+    text_integer(out, token.start)
+    text_ascii(out, b'"><ruby>')
+    for c in range(token.start, token.end):
+        put_escaped(out, PyUnicode_READ(kind, data, c))
+    text_ascii(out, b"<rp>(</rp><rt>")
+    for k in range(token_syllables(token)):
+        sid = syllable_id(token, k)
+        if k > 0 and table.separator and not hyphenated(table, sid):
+            text_putc(out, table.separator)
+        form = spoken_form(tokens, n_tokens, t, k, table) if options & OPT_SANDHI else 0
+        put_syllable(out, table, variant_index(sid, False, form))
+    text_ascii(out, b"</rt><rp>)</rp></ruby></span>")
+
+
+# write_json writes UTF-8 straight into a growable byte scratch (TextBuffer kind
+# OUT_UTF8): it reserves room for a whole token first, so each piece is a plain
+# store, and copies syllables pre-encoded (RenderTable._encode).
+
+cdef inline uint8_t* reserve8(TextBuffer* out, Py_ssize_t need) noexcept nogil:
+    """Where the next bytes go, with room for `need` of them; NULL when out of memory."""
+    if out.length + need > out.capacity and not text_grow(out, need):
+        return NULL
+    return <uint8_t*>out.data + out.length
+
+
+cdef inline uint8_t* put_utf8(uint8_t* p, uint32_t c) noexcept nogil:
+    if c < 0x80:
+        p[0] = <uint8_t>c
+        return p + 1
+    if c < 0x800:
+        p[0] = <uint8_t>(0xC0 | (c >> 6))
+        p[1] = <uint8_t>(0x80 | (c & 0x3F))
+        return p + 2
+    if c < 0x10000:
+        p[0] = <uint8_t>(0xE0 | (c >> 12))
+        p[1] = <uint8_t>(0x80 | ((c >> 6) & 0x3F))
+        p[2] = <uint8_t>(0x80 | (c & 0x3F))
+        return p + 3
+    p[0] = <uint8_t>(0xF0 | (c >> 18))
+    p[1] = <uint8_t>(0x80 | ((c >> 12) & 0x3F))
+    p[2] = <uint8_t>(0x80 | ((c >> 6) & 0x3F))
+    p[3] = <uint8_t>(0x80 | (c & 0x3F))
+    return p + 4
+
+
+cdef inline uint8_t* put_json_char(uint8_t* p, Py_UCS4 cp) noexcept nogil:
+    """One character inside a JSON string (RFC 8259), at most 6 bytes; a lone
+    surrogate becomes its escape, so the document is valid UTF-8."""
+    cdef uint32_t c = <uint32_t>cp
+    cdef int k
+    if c == 0x22:
+        return put_literal(p, b'\\"')
+    if c == 0x5C:
+        return put_literal(p, b"\\\\")
+    if c == 0x0A:
+        return put_literal(p, b"\\n")
+    if c < 0x20 or 0xD800 <= c <= 0xDFFF:
+        p[0], p[1] = 0x5C, 0x75                 # \u
+        for k in range(4):
+            p[5 - k] = HEX_DIGITS[(c >> (4 * k)) & 0xF]
+        return p + 6
+    return put_utf8(p, c)
+
+
+cdef inline uint8_t* put_integer(uint8_t* p, Py_ssize_t value) noexcept nogil:
+    """A non-negative integer, at most 20 bytes."""
+    cdef uint8_t digits[24]
+    cdef int n = 0
+    while True:
+        digits[n] = <uint8_t>(0x30 + value % 10)
+        value //= 10
+        n += 1
+        if value == 0 or n == 24:
+            break
+    while n > 0:
+        n -= 1
+        p[0] = digits[n]
+        p += 1
+    return p
+
+
+cdef inline uint8_t* put_syllable8(uint8_t* p, const TableView* table, Py_ssize_t index) noexcept nogil:
+    cdef Py_ssize_t at = table.offsets8[index], n = table.offsets8[index + 1] - at
+    memcpy(p, table.pool8 + at, SYLLABLE_COPY)     # a fixed-size copy; the extra bytes are overwritten
+    if n > SYLLABLE_COPY:
+        memcpy(p, table.pool8 + at, n)
+    return p + n
+
+
+cdef uint8_t* put_json_reading(uint8_t* p, const CToken* tokens, Py_ssize_t n_tokens, Py_ssize_t t,
+                               const uint32_t* reading, bint chosen, const TableView* table,
+                               int options) noexcept nogil:
+    """A reading as a JSON string: syllables joined as the system joins them; the
+    chosen reading takes its spoken forms when sandhi is on."""
+    cdef const CToken* token = &tokens[t]
+    cdef Py_UCS4 separator = 0x20 if reading[0] & READING_PHRASE else table.separator
+    cdef Py_ssize_t k
+    cdef uint32_t sid
+    cdef int form
+    p[0] = 0x22
+    p += 1
+    for k in range(token_syllables(token)):
+        sid = reading[2 + k]
+        if k > 0 and separator and not hyphenated(table, sid):
+            p = put_utf8(p, <uint32_t>separator)
+        form = spoken_form(tokens, n_tokens, t, k, table) if chosen and options & OPT_SANDHI else 0
+        p = put_syllable8(p, table, variant_index(sid, k == 0 and (reading[0] & READING_CAPITAL) != 0, form))
+    p[0] = 0x22
+    return p + 1
+
+
+cdef void write_json(const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
+                     const TableView* table, int options, TextBuffer* out) noexcept nogil:
+    """The tokens as a JSON array of objects, the fields of Token.asdict(), in
+    UTF-8 (out.kind OUT_UTF8); the token's text is named out.json_key."""
+    cdef Py_ssize_t t, k, c, length, n_syllables, key_length = strlen(out.json_key)
+    cdef const CToken* token
+    cdef const uint32_t* reading
+    cdef uint32_t r, n_readings
+    cdef int form
+    cdef bint first
+    cdef uint8_t* p = reserve8(out, 1)
+    if p == NULL:
+        return
+    p[0] = 0x5B
+    out.length += 1
+    for t in range(n_tokens):
+        token = &tokens[t]
+        prefetch_record(tokens, n_tokens, t + 8)
+        length = token.end - token.start
+        n_readings = record_readings(token.record) if token.record != NULL else 0
+        n_syllables = token_syllables(token) if token.record != NULL else 0
+        # room for the whole token: markup, the escaped text, every reading
+        p = reserve8(out, 200 + key_length + 6 * length + 4 * n_readings
+                     + (n_readings + 2) * n_syllables * (table.max_bytes8 + 4) + SYLLABLE_COPY)
+        if p == NULL:
+            return
+        if t > 0:
+            p[0] = 0x2C
+            p += 1
+        p = put_literal(p, b'{"')
+        memcpy(p, out.json_key, key_length)
+        p = put_literal(p + key_length, b'":"')
+        for c in range(token.start, token.end):
+            p = put_json_char(p, PyUnicode_READ(kind, data, c))
+        if token.kind == KIND_OTHER:
+            p = put_literal(p, b'","reading":null,"syllables":[],"alternatives":[],"kind":"other')
+        elif token.kind == KIND_UNKNOWN:
+            p = put_literal(p, b'","reading":null,"syllables":[],"alternatives":[],"kind":"unknown')
+        else:
+            reading = token_reading(token)
+            p = put_literal(p, b'","reading":')
+            p = put_json_reading(p, tokens, n_tokens, t, reading, True, table, options)
+            p = put_literal(p, b',"syllables":[')
+            for k in range(n_syllables):
+                if k:
+                    p[0] = 0x2C
+                    p += 1
+                p[0] = 0x22
+                form = spoken_form(tokens, n_tokens, t, k, table) if options & OPT_SANDHI else 0
+                p = put_syllable8(p + 1, table, variant_index(reading[2 + k],
+                                                              k == 0 and (reading[0] & READING_CAPITAL) != 0, form))
+                p[0] = 0x22
+                p += 1
+            p = put_literal(p, b'],"alternatives":[')
+            first = True
+            for r in range(n_readings):
+                if r != <uint32_t>token.choice:
+                    if not first:
+                        p[0] = 0x2C
+                        p += 1
+                    p = put_json_reading(p, tokens, n_tokens, t, record_reading(token.record, r), False, table,
+                                         options)
+                    first = False
+            if token.kind == KIND_WORD:
+                p = put_literal(p, b'],"kind":"word')
+            elif token.kind == KIND_NUMBER:
+                p = put_literal(p, b'],"kind":"number')
+            else:
+                p = put_literal(p, b'],"kind":"char')
+        p = put_literal(p, b'","start":')
+        p = put_integer(p, token.start)
+        p = put_literal(p, b',"end":')
+        p = put_integer(p, token.end)
+        p = put_literal(p, b',"choice":')
+        p = put_integer(p, token.choice)
+        if token.record != NULL and token_reading(token)[0] & READING_ESTIMATED:
+            p = put_literal(p, b',"estimated":true')
+        p[0] = 0x7D
+        out.length = p + 1 - <uint8_t*>out.data
+    p = reserve8(out, 1)
+    if p == NULL:
+        return
+    p[0] = 0x5D
+    out.length += 1
