@@ -80,6 +80,8 @@ cdef struct LexView:
     int32_t* register_chars          # BMP code point -> its weight, built on load
     uint64_t* register_pairs         # pair key and weight by hash (see _model.pyx: pair_weight), built on load
     uint64_t register_mask
+    uint64_t* register_filter        # one bit per pair_bit: 0 means the model has no such pair (most of speech's)
+    uint64_t register_filter_mask
     int32_t register_threshold
     int32_t register_unseen_pair
     int32_t register_unknown
@@ -129,6 +131,14 @@ cdef inline uint64_t pair_cell(const LexView* lex, Py_UCS4 first, Py_UCS4 second
     """Where a register pair's search starts in its table (a multiplicative hash: cheap, and
     the table's own; nothing outside the core computes it)."""
     return ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0x9E3779B97F4A7C15) >> 32) & lex.register_mask
+
+
+cdef inline bint pair_may_exist(const LexView* lex, Py_UCS4 first, Py_UCS4 second) noexcept nogil:
+    """False when the register model surely lacks the pair: its filter (64 KB, in cache) is
+    read instead of the table (1 MB, mostly not)."""
+    cdef uint64_t bit = ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0xC2B2AE3D27D4EB4F) >> 40) \
+        & lex.register_filter_mask
+    return (lex.register_filter[bit >> 6] >> (bit & 63)) & 1
 
 
 cdef inline bint is_han(Py_UCS4 cp) noexcept nogil:

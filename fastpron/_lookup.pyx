@@ -28,6 +28,7 @@ cdef class CompiledLexicon:
         self.view.n_register = 0
         self.view.register_chars = NULL
         self.view.register_pairs = NULL
+        self.view.register_filter = NULL
         self.view.n_entries = 0
         self.origin = origin
         header = _lexicon.read_header(data, origin)
@@ -109,9 +110,11 @@ cdef class CompiledLexicon:
             size *= 2
         self.view.register_chars = <int32_t*>malloc(BMP_SIZE * sizeof(int32_t))
         self.view.register_pairs = <uint64_t*>calloc(size, sizeof(uint64_t))
-        if self.view.register_chars == NULL or self.view.register_pairs == NULL:
+        self.view.register_filter = <uint64_t*>calloc(size * 4 // 64, sizeof(uint64_t))     # 4 bits a cell
+        if self.view.register_chars == NULL or self.view.register_pairs == NULL or self.view.register_filter == NULL:
             raise MemoryError()
         self.view.register_mask = size - 1
+        self.view.register_filter_mask = size * 4 - 1
         for k in range(BMP_SIZE):
             self.view.register_chars[k] = self.view.register_unknown
         for k in range(n_keys):
@@ -127,6 +130,9 @@ cdef class CompiledLexicon:
                 while self.view.register_pairs[h]:
                     h = (h + 1) & self.view.register_mask
                 self.view.register_pairs[h] = (keys[k] << PAIR_WEIGHT_BITS) | <uint64_t>(weight + PAIR_WEIGHT_BIAS)
+                h = ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0xC2B2AE3D27D4EB4F) >> 40) \
+                    & self.view.register_filter_mask        # as pair_may_exist reads it
+                self.view.register_filter[h >> 6] |= (<uint64_t>1) << (h & 63)
         self.view.n_register = n_keys
 
     cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs):
@@ -237,6 +243,7 @@ cdef class CompiledLexicon:
         free(self.view.has_variant)
         free(self.view.register_chars)
         free(self.view.register_pairs)
+        free(self.view.register_filter)
 
     @property
     def n_entries(self):

@@ -6,7 +6,7 @@ its tokens' news readings; a token at the end of a phrase takes its final readin
 
 from libc.stdint cimport uint32_t, uint64_t, int32_t, int64_t
 
-from fastpron._lookup cimport (LexView, PyUnicode_READ, record_readings, record_reading, pair_cell, prefetch,
+from fastpron._lookup cimport (LexView, PyUnicode_READ, record_readings, record_reading, pair_cell, pair_may_exist, prefetch,
                                is_han, standard_char, BMP_SIZE, SLOT_FINAL, SLOT_NEWS, READING_FINAL,
                                READING_NEWS, PAIR_WEIGHT_BITS, PAIR_WEIGHT_BIAS)
 from fastpron._segment cimport CToken, TokenBuffer, KIND_OTHER, KIND_CHAR, KIND_WORD, KIND_NUMBER
@@ -46,6 +46,8 @@ cdef inline bint pair_weight(const LexView* lex, Py_UCS4 first, Py_UCS4 second, 
     cdef uint64_t key = ((<uint64_t>first + 1) << 21) | <uint64_t>second
     cdef uint64_t at = pair_cell(lex, first, second)
     cdef uint64_t cell
+    if not pair_may_exist(lex, first, second):
+        return False
     while True:
         cell = lex.register_pairs[at]
         if cell == 0:
@@ -68,7 +70,7 @@ cdef bint sentence_is_news(const LexView* lex, const void* data, int kind, Py_ss
         cp = following
         if i + 1 < end:
             following = standard_char(lex, PyUnicode_READ(kind, data, i + 1))
-            if is_han(cp) and is_han(following):
+            if is_han(cp) and is_han(following) and pair_may_exist(lex, cp, following):
                 prefetch(&lex.register_pairs[pair_cell(lex, cp, following)])    # the next pair, while this one is looked up
         if not is_han(cp):
             continue
@@ -92,35 +94,43 @@ cdef inline int news_reading(const uint32_t* record) noexcept nogil:
     return 0
 
 
+cdef inline bint has_news_reading(const CToken* token) noexcept nogil:
+    return token.slot_flags & SLOT_NEWS and token.kind != KIND_NUMBER
+
+
+cdef inline bint ends_sentence_token(const CToken* token, const void* data, int kind) noexcept nogil:
+    return token.kind == KIND_OTHER and ends_register_sentence(data, kind, token.start, token.end)
+
+
 cdef void choose_register_readings(TokenBuffer* tokens, const LexView* lex, const void* data,
                                    int kind) noexcept nogil:
     """In each sentence that reads as news, a token takes its READING_NEWS reading.
-    The sentence is scored only when one of its tokens has such a reading."""
-    cdef Py_ssize_t first = 0, t, u
-    cdef bint any_news
-    cdef CToken* token
+
+    A sentence runs up to and including a token of other text that ends it (。！？!?
+    or a line break).  Only the sentences around tokens that have a news reading are
+    found and scored: most text is never looked at twice."""
+    cdef Py_ssize_t t = 0, first, end, u
+    cdef CToken* items = tokens.items
     cdef int r
     if lex.n_register == 0:
         return
-    while first < tokens.length:
-        t = first
-        any_news = False
-        while t < tokens.length:
-            token = &tokens.items[t]
+    while t < tokens.length:
+        if not has_news_reading(&items[t]):
             t += 1
-            if token.kind == KIND_OTHER:
-                if ends_register_sentence(data, kind, token.start, token.end):
-                    break
-            elif token.slot_flags & SLOT_NEWS and token.kind != KIND_NUMBER:
-                any_news = True
-        if any_news and sentence_is_news(lex, data, kind, tokens.items[first].start, tokens.items[t - 1].end):
-            for u in range(first, t):
-                token = &tokens.items[u]
-                if token.slot_flags & SLOT_NEWS and token.kind != KIND_NUMBER:
-                    r = news_reading(token.record)
-                    if r:
-                        token.choice = r
+            continue
         first = t
+        while first > 0 and not ends_sentence_token(&items[first - 1], data, kind):
+            first -= 1
+        end = t + 1
+        while end < tokens.length and not ends_sentence_token(&items[end - 1], data, kind):
+            end += 1
+        if sentence_is_news(lex, data, kind, items[first].start, items[end - 1].end):
+            for u in range(t, end):
+                if has_news_reading(&items[u]):
+                    r = news_reading(items[u].record)
+                    if r:
+                        items[u].choice = r
+        t = end
 
 
 # ---------------------------------------------------------------- phrase ends
