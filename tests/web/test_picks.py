@@ -181,3 +181,21 @@ def test_apply_to_all_keeps_each_occurrence_usual_reading(client):
     assert pick(client, article, news_at, 0, apply_to_all="1").status_code == 302
     article.refresh_from_db()
     assert article.picks == {str(news_at): {"word": "佮", "reading": "kah4"}}
+
+
+def test_the_picker_is_told_each_tokens_usual_reading(client):
+    import json
+    article = create(client, SPEECH + NEWS)
+    news_at = len(SPEECH) + NEWS.index("佮")
+
+    def choices():
+        page = client.get(article.get_absolute_url()).content.decode()
+        return json.loads(page.split('<script id="fp-choices" type="application/json">')[1].split("</script>")[0])
+
+    # reading 0 (kah) is the usual one in speech: no "usual"; kap (1) in the news sentence
+    assert "usual" not in choices()["1"] and choices()["1"]["choice"] == 0
+    assert choices()[str(news_at)]["choice"] == 1 and choices()[str(news_at)]["usual"] == 1
+    # picked kah there: the pick is in use, and kap stays the usual one
+    assert pick(client, article, news_at, 0).status_code == 302
+    article.refresh_from_db()
+    assert choices()[str(news_at)]["choice"] == 0 and choices()[str(news_at)]["usual"] == 1

@@ -35,7 +35,9 @@ def rendered_by_separate_calls(article, display, annotator_options):
     if display.get("second"):
         second = annotator.to_html(article.text, picks=picks, **{**text_options, "system": display["second"]})
         html = with_second_readings(html, second)
-    choices, choice_count = choices_json(tokens, annotator)
+    usual = {token.start: token.choice for token in annotator.annotate(article.text, **annotator_options)
+             if token.start in picks}
+    choices, choice_count = choices_json(tokens, annotator, usual)
     return {
         "paragraphs": paragraphs(html, keep_punctuation_with_words=True),
         "romanized": annotator.romanize(article.text, picks=picks, **text_options),

@@ -98,11 +98,14 @@ def reading_choices(tokens, annotator=None) -> dict[str, dict]:
     return {str(token.start): _choice(token, annotator, looked_up) for token in tokens if token.alternatives}
 
 
-def _choice(token, annotator, looked_up: dict) -> dict:
-    """One token's entry of reading_choices; `looked_up` keeps each word's look-up for the next."""
+def _choice(token, annotator, looked_up: dict, usual: int = 0) -> dict:
+    """One token's entry of reading_choices; `looked_up` keeps each word's look-up for the next.
+    `usual`: the reading fastpron gives the token without a pick, given when it is not the first."""
     readings = list(token.alternatives)
     readings.insert(token.choice, token.reading)
     choice = {"text": token.text, "readings": readings, "choice": token.choice}
+    if usual:
+        choice["usual"] = usual
     if annotator is not None:
         if token.text not in looked_up:
             numbered = annotator.lookup(token.text)
@@ -117,8 +120,12 @@ def _choice(token, annotator, looked_up: dict) -> dict:
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def choices_json(tokens, annotator=None) -> tuple[SafeString, int]:
+def choices_json(tokens, annotator=None, usual: dict[int, int] | None = None) -> tuple[SafeString, int]:
     """reading_choices(tokens, annotator) as JSON, escaped as json_script escapes it, and its length.
+
+    `usual`: for the tokens that have a pick, the reading they have without it (the
+    others' is their choice); with it, a token's entry says `usual` when that is not
+    reading 0.
 
     The same text as json_script(reading_choices(tokens)) gives, written piece by
     piece: each distinct word and set of readings is encoded once.  For 100,000
@@ -128,10 +135,12 @@ def choices_json(tokens, annotator=None) -> tuple[SafeString, int]:
     for token in tokens:
         if not token.alternatives:
             continue
-        key = (token.text, token.reading, token.alternatives, token.choice)
+        usual_choice = usual.get(token.start, token.choice) if usual is not None else 0
+        key = (token.text, token.reading, token.alternatives, token.choice, usual_choice)
         value = encoded.get(key)
         if value is None:
-            value = encoded[key] = json.dumps(_choice(token, annotator, looked_up)).translate(SCRIPT_ESCAPES)
+            value = encoded[key] = json.dumps(_choice(token, annotator, looked_up, usual_choice)).translate(
+                SCRIPT_ESCAPES)
         parts.append(f'"{token.start}": {value}')
     return mark_safe("{" + ", ".join(parts) + "}"), len(parts)
 

@@ -128,12 +128,16 @@ def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
     formats = ["html", ("tokens", {"romanized": "keep"}), "text"]
     if display.get("second"):
         formats.append(("html", {"system": display["second"]}))
+    picks = article.core_picks
     html, tokens, romanized, *second = annotator.render(
-        article.text, *formats, picks=article.core_picks,
+        article.text, *formats, picks=picks,
         **annotator_options, romanized=display.get("romanized") or "keep")
     if second:
         html = with_second_readings(html, second[0])
-    choices, choice_count = choices_json(tokens, annotator)
+    # The picked tokens' usual readings (without the pick): the picker marks them.
+    usual = {token.start: token.choice for token in annotator.annotate(article.text, **annotator_options)
+             if token.start in picks} if picks else {}
+    choices, choice_count = choices_json(tokens, annotator, usual)
     query = urlencode(_query(display))
     return {
         "paragraphs": paragraphs(html, keep_punctuation_with_words=True),

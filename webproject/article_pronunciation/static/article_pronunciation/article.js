@@ -186,7 +186,8 @@
         label.appendChild(meaning);
       }
       button.appendChild(label);
-      if (number === 0) {
+      // the reading fastpron gives without a pick: not always the first (a news sentence's)
+      if (number === (typeof choice.usual === "number" ? choice.usual : 0)) {
         var note = document.createElement("small");
         note.textContent = picker.getAttribute("data-default");
         button.appendChild(note);
