@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
+from webproject.article_pronunciation import picks as picks_module
 from webproject.article_pronunciation import views
 from webproject.article_pronunciation.models import Article
 from webproject.article_pronunciation.rendering import choices_json, paragraphs, with_second_readings
@@ -35,9 +36,7 @@ def rendered_by_separate_calls(article, display, annotator_options):
     if display.get("second"):
         second = annotator.to_html(article.text, picks=picks, **{**text_options, "system": display["second"]})
         html = with_second_readings(html, second)
-    usual = {token.start: token.choice for token in annotator.annotate(article.text, **annotator_options)
-             if token.start in picks}
-    choices, choice_count = choices_json(tokens, annotator, usual)
+    choices, choice_count = choices_json(tokens, annotator, picks_module.usual_choices(article.text, annotator))
     return {
         "paragraphs": paragraphs(html, keep_punctuation_with_words=True),
         "romanized": annotator.romanize(article.text, picks=picks, **text_options),

@@ -57,7 +57,7 @@ class Article(models.Model):
         return picks_module.to_numbers(self.text, self.picks, shared_annotator())
 
     def set_picks(self, changes: dict[int, int], tokens=None) -> None:
-        """Merge picked readings given by number (a form's); 0 (the usual reading) removes a pick."""
+        """Merge picked readings given by number (a form's); a token's usual reading removes its pick."""
         from ..dictionary.annotator import shared_annotator
         self.merge_picks(picks_module.from_numbers(self.text, changes, shared_annotator(), tokens))
 

@@ -134,9 +134,9 @@ def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
         **annotator_options, romanized=display.get("romanized") or "keep")
     if second:
         html = with_second_readings(html, second[0])
-    # The picked tokens' usual readings (without the pick): the picker marks them.
-    usual = {token.start: token.choice for token in annotator.annotate(article.text, **annotator_options)
-             if token.start in picks} if picks else {}
+    # The picked tokens' usual readings (without the pick), which the picker marks: a
+    # second look at the text, only when it has picks.
+    usual = usual_choices(article.text, annotator) if picks else {}
     choices, choice_count = choices_json(tokens, annotator, usual)
     query = urlencode(_query(display))
     return {
@@ -217,8 +217,7 @@ def readings_view(request, article_id):
     if request.method == "POST":
         picks, errors = parse_picks(request.POST, {token.start: len(token.alternatives) + 1 for token in tokens})
         if not errors:
-            article = save_picks(request, article, picks, tokens,
-                                 {token.start: token.choice for token in tokens})
+            article = save_picks(request, article, picks, tokens)
             if wants_json:
                 return _picks_response(request, article)
             messages.success(request, _("Your readings are saved with the article."))
@@ -287,16 +286,14 @@ def standalone_css() -> str:
         return f.read()
 
 
-
-
-def save_picks(request, article: Article, picks: dict[int, int], tokens, usual: dict[int, int] | None = None) -> Article:
+def save_picks(request, article: Article, picks: dict[int, int], tokens) -> Article:
     """Save picks (by number) for this session: on its own article, else on a copy it then owns.
 
     With `apply_to_all` in the form, each pick goes to every token of the same word.
     """
     article = ownership.writable(request, article)
     annotator = shared_annotator()
-    usual = usual if usual is not None else usual_choices(article.text, annotator)
+    usual = {token.start: token.choice for token in tokens}     # tokens annotated without the picks
     stored = from_numbers(article.text, picks, annotator, tokens, usual)
     if request.POST.get("apply_to_all"):
         for start, value in list(stored.items()):
