@@ -6,7 +6,7 @@ its tokens' news readings; a token at the end of a phrase takes its final readin
 
 from libc.stdint cimport uint32_t, uint64_t, int32_t, int64_t
 
-from fastpron._lookup cimport (LexView, PyUnicode_READ, record_readings, record_reading, pair_cell, pair_may_exist, prefetch,
+from fastpron._lookup cimport (LexView, PyUnicode_READ, record_readings, record_reading, pair_cell, pair_may_exist,
                                is_han, standard_char, BMP_SIZE, SLOT_FINAL, SLOT_NEWS, READING_FINAL,
                                READING_NEWS, PAIR_WEIGHT_BITS, PAIR_WEIGHT_BIAS)
 from fastpron._segment cimport CToken, TokenBuffer, KIND_OTHER, KIND_CHAR, KIND_WORD, KIND_NUMBER
@@ -64,14 +64,9 @@ cdef bint sentence_is_news(const LexView* lex, const void* data, int kind, Py_ss
     cdef int64_t total = 0, n = 0
     cdef int32_t weight
     cdef Py_ssize_t i
-    cdef Py_UCS4 cp, following, previous = 0
-    following = standard_char(lex, PyUnicode_READ(kind, data, start)) if start < end else 0
+    cdef Py_UCS4 cp, previous = 0
     for i in range(start, end):
-        cp = following
-        if i + 1 < end:
-            following = standard_char(lex, PyUnicode_READ(kind, data, i + 1))
-            if is_han(cp) and is_han(following) and pair_may_exist(lex, cp, following):
-                prefetch(&lex.register_pairs[pair_cell(lex, cp, following)])    # the next pair, while this one is looked up
+        cp = standard_char(lex, PyUnicode_READ(kind, data, i))
         if not is_han(cp):
             continue
         if n == 0:
