@@ -27,6 +27,7 @@ from fastpron._render cimport (TextBuffer, VARIANTS, OPT_SANDHI, spoken_form, va
 
 from fastpron import lexicon as _lexicon
 from fastpron import numbers as _numbers
+from fastpron import tokens as _tokens
 from fastpron._lookup import CompiledLexicon      # the Python names of the classes typed Lexicon
 from fastpron._render import RenderTable          # and Table here (_core.pxd)
 
@@ -75,17 +76,11 @@ cdef class Token:
         self.estimated = estimated
 
     def astuple(self):
-        return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end,
-                self.choice, self.estimated)
+        return _tokens.as_tuple(self)
 
     def asdict(self):
         """The fields; "estimated" only when true, as to_json writes it."""
-        fields = {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
-                  "alternatives": list(self.alternatives), "kind": self.kind,
-                  "start": self.start, "end": self.end, "choice": self.choice}
-        if self.estimated:
-            fields["estimated"] = True
-        return fields
+        return _tokens.as_dict(self)
 
     def __eq__(self, other):
         if not hasattr(other, "astuple"):

@@ -15,6 +15,7 @@ import re
 
 from . import lexicon as _lexicon
 from . import numbers as _numbers
+from . import tokens as _tokens
 from .annotator import BaseAnnotator, join_rendered
 from .lexicon import Entry
 from .options import (FLAG_NEUTRAL, FLAG_SUFFIX_A, SPOKEN, SPOKEN_BEFORE_A, Options, Punctuation, Sandhi,
@@ -66,7 +67,7 @@ def escape_html(text: str) -> str:
 
 class Token:
     """Same fields and equality as fastpron.Token."""
-    __slots__ = ("text", "reading", "syllables", "alternatives", "kind", "start", "end", "choice", "estimated")
+    __slots__ = _tokens.FIELDS
 
     def __init__(self, text, reading, syllables, alternatives, kind, start, end, choice=0, estimated=False):
         self.text, self.reading, self.kind, self.start, self.end = text, reading, kind, start, end
@@ -74,16 +75,10 @@ class Token:
         self.estimated = estimated
 
     def astuple(self):
-        return (self.text, self.reading, self.syllables, self.alternatives, self.kind, self.start, self.end,
-                self.choice, self.estimated)
+        return _tokens.as_tuple(self)
 
     def asdict(self):
-        fields = {"text": self.text, "reading": self.reading, "syllables": list(self.syllables),
-                  "alternatives": list(self.alternatives), "kind": self.kind,
-                  "start": self.start, "end": self.end, "choice": self.choice}
-        if self.estimated:
-            fields["estimated"] = True
-        return fields
+        return _tokens.as_dict(self)
 
     def __eq__(self, other):
         return self.astuple() == other.astuple() if hasattr(other, "astuple") else NotImplemented
