@@ -319,6 +319,23 @@ def test_a_login_with_a_rejected_next_lands_on_the_admin(login_stack):
     assert r.status == 302 and r.header("Location") == "/admin/", (r.status, r.header("Location"))
 
 
+# -- 4. a JSON integer of over 4,300 digits ----------------------------------------------------------
+
+@pytest.mark.parametrize("where, body", [
+    ("an unknown field", b'{"text": "\xe8\xa1\x8c", "x": ' + b"9" * 5000 + b"}"),
+    ("picks", b'{"text": "\xe8\xa1\x8c", "picks": {"0": ' + b"9" * 5000 + b"}}"),
+])
+def test_a_json_integer_of_over_4300_digits_is_a_json_400(stack, where, body):
+    """Before: an HTML 500 (json.loads refuses such an integer with a ValueError)."""
+    log = NewLogLines(stack)
+    r = stack.request("POST", "/api/annotate", body=body, headers={"Content-Type": "application/json"})
+    assert r.status == 400 and r.header("Content-Type") == "application/json", (r.status, r.body[:300])
+    assert json.loads(r.body) == {"error": "the request body is not valid JSON here: a number of over 4,300 digits"}
+    assert_security_headers(r, where)
+    lines = log.lines()
+    assert len(lines) == 1 and lines[0].endswith("Bad Request: /api/annotate"), lines[:20]
+
+
 # -- 5. a body over the limit, to the API ----------------------------------------------------------
 
 def test_a_body_over_the_limit_gets_a_json_413_from_the_api(stack):
