@@ -129,6 +129,20 @@ def test_a_long_article_is_shown_a_page_at_a_time(client, settings):
         article_of(client.get(url, {"page": 2}))
 
 
+def test_an_undo_without_script_comes_back_to_the_page(client, settings):
+    settings.ARTICLE_PAGE_LENGTH = 5
+    article = submit(client, "行" * 12)
+    readings = reverse("article_pronunciation:readings", args=[article.id])
+    assert client.post(readings, {"pick-7": "1"}).status_code == 302
+    page = client.get(article.get_absolute_url(), {"page": 2}).content.decode()
+    undo = reverse("article_pronunciation:undo", args=[article.id])
+    options = "system=tl&tones=marks&sandhi=none&dialect=usual&layout=right"
+    assert f'action="{undo}?{options.replace("&", "&amp;")}&amp;page=2"' in page
+    response = client.post(f"{undo}?{options}&page=2")
+    assert response.status_code == 302 and response["Location"] == f"{article.get_absolute_url()}?{options}&page=2"
+    assert Article.objects.get(pk=article.pk).picks == {}
+
+
 def test_a_short_article_has_no_page_links(client):
     article = submit(client, "我行路去銀行。")
     page = client.get(article.get_absolute_url()).content.decode()

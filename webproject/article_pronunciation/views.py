@@ -347,4 +347,6 @@ def undo_view(request, article_id):
     else:
         messages.info(request, _("There is no pick to undo."))
     form, display, annotator_options = _display(request, article)
-    return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}")
+    page = _page(request, article)
+    return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}"
+                    + (f"&page={page.number}" if page.number > 1 else ""))
