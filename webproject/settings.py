@@ -15,6 +15,8 @@
     MAX_TEXT_LENGTH       the longest text accepted, in characters (default: 100000)
     READINGS_PER_PAGE     words with several readings per page of the reading picker
                           (default: 100)
+    ARTICLE_PAGE_LENGTH   characters of the article per page of the result page
+                          (default: 5000)
     DICTIONARY_HINT_FILE  the user dictionary's change hint, a file every process of the
                           host can write (default: beside an SQLite database, else in
                           FASTPRON_DATA_DIR or the temporary folder); see webproject/dictionary/revision_hint.py
@@ -228,6 +230,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(10 * 1024 * 1024, 16 * MAX_TEXT_LENGTH)
 # page, not the article (one page for 100,000 × 行 was 104 MB and 21 s of CPU).
 READINGS_PER_PAGE = int(os.environ.get("READINGS_PER_PAGE") or 100)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = READINGS_PER_PAGE + 1_000   # a page of the picker posts one field per word
+# The result page (and its scripts' JSON) shows this many characters of the article a
+# page (article_pronunciation/pages.py): the whole of 100,000 × 行 was 39 MB of HTML.
+ARTICLE_PAGE_LENGTH = int(os.environ.get("ARTICLE_PAGE_LENGTH") or 5_000)
 
 # -- the user dictionary -----------------------------------------------------------
 

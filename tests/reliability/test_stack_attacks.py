@@ -19,6 +19,7 @@ import time
 import urllib.parse
 import zlib
 
+import fastpron
 import pytest
 
 from reliability_support import ROOT
@@ -63,6 +64,11 @@ def peak_rss_mib(pid: int) -> float:
 LONG_ARTICLE = "行" * 100_000           # every character a word with five readings
 ATTACKERS = 5
 PROBE_BOUND = 10.0                      # seconds: generous, the machine is shared (before: 36 s, then no answer)
+PAGE = 5_000                            # ARTICLE_PAGE_LENGTH: characters of the article a result page shows
+
+
+def _starts(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<span class="fp-char" data-start="(\d+)"', text)]
 
 
 def _expect_page(name: str, body: bytes) -> None:
@@ -75,7 +81,22 @@ def _expect_page(name: str, body: bytes) -> None:
         assert re.findall(r'name="pick-(\d+)" value="0"', text) == [str(n) for n in range(99_900, 100_000)]
         assert "Page 1000 of 1000: words 99901–100000 of 100000" in text
     elif name == "permalink":
-        assert text.count('<span class="fp-char" data-start="') == 100_000
+        assert _starts(text) == list(range(PAGE)) and "Page 1 of 20 of the article" in text
+    elif name == "permalink, last page":
+        assert _starts(text) == list(range(100_000 - PAGE, 100_000)) and "Page 20 of 20 of the article" in text
+    elif name == "scripts' JSON, page 7":
+        data = json.loads(text)
+        assert _starts(data["html"]) == list(range(6 * PAGE, 7 * PAGE)) and data["page_query"].endswith("&page=7")
+        assert list(data["choices"]) == [str(n) for n in range(6 * PAGE, 7 * PAGE)]
+    elif name == "pick by script, page 7":
+        data = json.loads(text)
+        assert _starts(data["html"]) == list(range(6 * PAGE, 7 * PAGE)) and data["permalink"].endswith("&page=7")
+        assert data["choices"][str(6 * PAGE + 5)]["choice"] == 1
+        assert [k for k, c in data["choices"].items() if c["choice"]] == [str(6 * PAGE + 5)]
+    elif name == "download html":
+        assert _starts(text) == list(range(100_000)) and text.endswith("</html>\n")
+    elif name == "download romanized":
+        assert text == fastpron.romanize(LONG_ARTICLE) + "\n"
     elif name == "download json":
         data = json.loads(text)
         assert data["text"] == LONG_ARTICLE and len(data["tokens"]) == 100_000
@@ -90,16 +111,21 @@ def _expect_page(name: str, body: bytes) -> None:
 
 def test_the_heavy_pages_of_a_long_article_leave_the_site_answering(stack, figures):
     """Five visitors at once open every heavy page of a 100,000-character article (the reading
-    picker's first and last page, the permalink, the JSON and text downloads), twice each, while
-    a probe asks the API for a look-up.  Before: one reading page was 104 MB and 21 s of CPU,
-    three at once ended in WORKER TIMEOUT and SIGKILL, five left the site down.  Now every page is
-    exact, no worker is killed, and the probe always answers within PROBE_BOUND."""
+    picker's first and last page, the result page's first and last page, the scripts' JSON of a
+    page, a pick by script, and the four downloads), twice each, while a probe asks the API for
+    a look-up.  Before: one reading page was 104 MB and 21 s of CPU, three at once ended in WORKER
+    TIMEOUT and SIGKILL, five left the site down; the whole result page was 39 MB.  Now every page
+    is exact, no worker is killed, and the probe always answers within PROBE_BOUND."""
     form, post, result = stack.submit_article(LONG_ARTICLE)
     assert post.status == 302 and result.status == 200
     article = re.search(r"/pronunciation/([0-9a-f-]{36})/readings/", result.text).group(1)
     base = f"/article_pronunciation/pronunciation/{article}/"
     pages = {"readings, first page": base + "readings/", "readings, last page": base + "readings/?page=1000",
-             "permalink": base, "download json": base + "download/json/", "download text": base + "download/text/"}
+             "permalink": base, "permalink, last page": base + "?page=20",
+             "scripts' JSON, page 7": base + "render/?page=7",
+             "pick by script, page 7": base + "readings/?page=7",
+             "download json": base + "download/json/", "download text": base + "download/text/",
+             "download html": base + "download/html/", "download romanized": base + "download/romanized/"}
     workers = stack.worker_pids()
     seen: dict[str, list[tuple[float, int]]] = {name: [] for name in pages}
     failures: list[str] = []
@@ -108,11 +134,22 @@ def test_the_heavy_pages_of_a_long_article_leave_the_site_answering(stack, figur
     lock = threading.Lock()
 
     def attack():
+        # a visitor's CSRF token and cookies, for the pick (a pick on someone else's article goes to a copy)
+        form = stack.request("GET", "/article_pronunciation/input/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        cookie = "; ".join(value.split(";")[0] for value in form.headers.get_all("Set-Cookie"))
+        pick = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+                "Cookie": f"{cookie}; django_language=en", "Origin": f"http://{stack.host}",
+                "Referer": f"http://{stack.host}{base}"}
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, f"pick-{6 * PAGE + 5}": "1"}).encode()
         for _round in range(2):
             for name, path in pages.items():
                 started = time.monotonic()
                 try:
-                    r = stack.request("GET", path, headers=ENGLISH, timeout=120)
+                    if name.startswith("pick"):
+                        r = stack.request("POST", path, body=body, headers=pick, timeout=120)
+                    else:
+                        r = stack.request("GET", path, headers=ENGLISH, timeout=120)
                     assert r.status == 200, r.status
                     _expect_page(name, r.body)
                 except Exception as e:          # noqa: BLE001 — every failure counts
@@ -280,6 +317,23 @@ def test_a_login_with_a_rejected_next_lands_on_the_admin(login_stack):
             break
         time.sleep(10.5)
     assert r.status == 302 and r.header("Location") == "/admin/", (r.status, r.header("Location"))
+
+
+# -- 4. a JSON integer of over 4,300 digits ----------------------------------------------------------
+
+@pytest.mark.parametrize("where, body", [
+    ("an unknown field", b'{"text": "\xe8\xa1\x8c", "x": ' + b"9" * 5000 + b"}"),
+    ("picks", b'{"text": "\xe8\xa1\x8c", "picks": {"0": ' + b"9" * 5000 + b"}}"),
+])
+def test_a_json_integer_of_over_4300_digits_is_a_json_400(stack, where, body):
+    """Before: an HTML 500 (json.loads refuses such an integer with a ValueError)."""
+    log = NewLogLines(stack)
+    r = stack.request("POST", "/api/annotate", body=body, headers={"Content-Type": "application/json"})
+    assert r.status == 400 and r.header("Content-Type") == "application/json", (r.status, r.body[:300])
+    assert json.loads(r.body) == {"error": "the request body is not valid JSON here: a number of over 4,300 digits"}
+    assert_security_headers(r, where)
+    lines = log.lines()
+    assert len(lines) == 1 and lines[0].endswith("Bad Request: /api/annotate"), lines[:20]
 
 
 # -- 5. a body over the limit, to the API ----------------------------------------------------------

@@ -381,3 +381,41 @@ def test_two_systems_over_each_character(browser, live_server):
     browser.execute_script("document.getElementById('fp-article').scrollIntoView()")
     screenshot(browser, "21-two-systems-phone.png", full=False)
     desktop(browser)
+
+
+def test_a_long_article_page_by_page(browser, live_server, settings):
+    """A page of a long article (ARTICLE_PAGE_LENGTH characters): the live switch, the address
+    bar, the permalink box, the page links and a pick all keep the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    import fastpron
+    from webproject.article_pronunciation.models import Article
+
+    settings.ARTICLE_PAGE_LENGTH = 5
+    article = Article.objects.create(text="行" * 12)
+    browser.get(live_server.url + article.get_absolute_url() + "?page=2")
+    assert readings(browser) == ["kiânn"] * 5
+    assert browser.find_element(By.CSS_SELECTOR, ".article-pages .pages__where").text == "文章第 2 頁，共 3 頁"
+    Select(browser.find_element(By.NAME, "system")).select_by_value("poj")
+    wait(browser, lambda d: readings(d) == ["kiâⁿ"] * 5, "the system switch did not re-render page 2")
+    options = "system=poj&tones=marks&sandhi=none&dialect=usual&layout=right"
+    assert browser.current_url.endswith(f"?{options}&page=2")
+    assert browser.find_element(By.ID, "permalink").get_attribute("value").endswith(f"?{options}&page=2")
+    assert browser.find_element(By.CSS_SELECTOR, ".article-pages a[rel=prev]").get_attribute("href").endswith(
+        f"?{options}")
+    # a pick on page 2 (nobody owns the article: it goes to this browser's copy)
+    browser.find_element(By.CSS_SELECTOR, '#fp-article [data-start="7"]').click()
+    picker = browser.find_element(By.ID, "fp-picker")
+    wait(browser, lambda d: picker.is_displayed(), "the picker did not open")
+    picker.find_elements(By.CSS_SELECTOR, ".picker__list button")[1].click()
+    second = fastpron.annotate("行", picks={0: 1}, system="poj")[0].reading
+    wait(browser, lambda d: readings(d) == ["kiâⁿ"] * 2 + [second] + ["kiâⁿ"] * 2, "the pick was not shown")
+    copy = Article.objects.exclude(pk=article.pk).get()
+    assert copy.picks == {"7": {"word": "行", "reading": fastpron.lookup("行")[1]}}
+    assert browser.current_url == f"{live_server.url}{copy.get_absolute_url()}?{options}&page=2"
+    browser.find_element(By.CSS_SELECTOR, ".article-pages a[rel=next]").click()
+    wait(browser, lambda d: d.current_url.endswith(f"?{options}&page=3") and readings(d) == ["kiâⁿ"] * 2,
+         "no third page in POJ")
+    severe = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert severe == []

@@ -57,6 +57,18 @@ def tie_punctuation(annotated_html: str) -> str:
     return WORD_WITH_PUNCTUATION.sub(wrap, annotated_html)
 
 
+# Only the core writes data-start="N": text is escaped, so a quote in the input is &quot;.
+DATA_START = re.compile(r'data-start="(\d+)"')
+
+
+def shift_offsets(annotated_html: str, offset: int) -> str:
+    """fastpron's HTML of a page of the article with each data-start moved by `offset`: the
+    token's place in the article, which the page's picks and choices use."""
+    if not offset:
+        return annotated_html
+    return DATA_START.sub(lambda match: f'data-start="{int(match[1]) + offset}"', annotated_html)
+
+
 RT = re.compile(r"<rt>(.*?)</rt>", re.S)
 RUBY_END = "</rp></ruby>"
 
@@ -120,12 +132,14 @@ def _choice(token, annotator, looked_up: dict, usual: int = 0) -> dict:
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def choices_json(tokens, annotator=None, usual: dict[int, int] | None = None) -> tuple[SafeString, int]:
+def choices_json(tokens, annotator=None, usual: dict[int, int] | None = None,
+                 offset: int = 0) -> tuple[SafeString, int]:
     """reading_choices(tokens, annotator) as JSON, escaped as json_script escapes it, and its length.
 
     `usual`: for the tokens that have a pick, the reading they have without it (the
     others' is their choice); with it, a token's entry says `usual` when that is not
-    reading 0.
+    reading 0.  `offset` is added to each token's start in the keys (the tokens of a
+    page of the article, keyed by their place in the article).
 
     The same text as json_script(reading_choices(tokens)) gives, written piece by
     piece: each distinct word and set of readings is encoded once.  For 100,000
@@ -141,7 +155,7 @@ def choices_json(tokens, annotator=None, usual: dict[int, int] | None = None) ->
         if value is None:
             value = encoded[key] = json.dumps(_choice(token, annotator, looked_up, usual_choice)).translate(
                 SCRIPT_ESCAPES)
-        parts.append(f'"{token.start}": {value}')
+        parts.append(f'"{token.start + offset}": {value}')
     return mark_safe("{" + ", ".join(parts) + "}"), len(parts)
 
 

@@ -25,8 +25,9 @@ from .forms import ArticleForm, DisplayForm, parse_picks
 from .models import Article
 from .picks import apply_to_all, carry_over, from_numbers, usual_choices
 from .options import OPTION_NAMES, SYSTEM_LABELS
+from .pages import ArticlePage, article_page
 from .rendering import (ambiguous_tokens, choices_json, json_with_tokens, paragraphs, reading_rows, ruby_text,
-                        with_second_readings)
+                        shift_offsets, with_second_readings)
 
 SESSION_KEY = "article_pronunciation.latest"
 DOWNLOADS = {
@@ -120,32 +121,41 @@ def _display(request, article: Article):
     return form, display, annotator_options
 
 
-def _rendered(article: Article, display: dict, annotator_options: dict) -> dict:
-    """The page's article HTML, running text and reading choices, from one segmentation of the text."""
+def _page(request, article: Article) -> ArticlePage:
+    """The page of the article that `?page=` asks for (pages.py)."""
+    return article_page(article.text, settings.ARTICLE_PAGE_LENGTH, request.GET.get("page"))
+
+
+def _rendered(article: Article, display: dict, annotator_options: dict, page: ArticlePage | None = None) -> dict:
+    """The page's article HTML, running text and reading choices, from one segmentation of its
+    text: of `page` only (offsets stay the article's), or without one of the whole article."""
     annotator = shared_annotator()
+    start, end = (page.start, page.end) if page else (0, len(article.text))
+    text = article.text[start:end]
     # Romanised words are converted in the HTML and the running text only: the
     # tokens (choices, offsets) are the text as typed.
     formats = ["html", ("tokens", {"romanized": "keep"}), "text"]
     if display.get("second"):
         formats.append(("html", {"system": display["second"]}))
-    picks = article.core_picks
+    picks = {at - start: number for at, number in article.core_picks.items() if start <= at < end}
     html, tokens, romanized, *second = annotator.render(
-        article.text, *formats, picks=picks,
+        text, *formats, picks=picks,
         **annotator_options, romanized=display.get("romanized") or "keep")
     if second:
         html = with_second_readings(html, second[0])
     # The picked tokens' usual readings (without the pick), which the picker marks: a
     # second look at the text, only when it has picks.
-    usual = usual_choices(article.text, annotator) if picks else {}
-    choices, choice_count = choices_json(tokens, annotator, usual)
+    usual = usual_choices(text, annotator) if picks else {}
+    choices, choice_count = choices_json(tokens, annotator, usual, offset=start)
     query = urlencode(_query(display))
     return {
-        "paragraphs": paragraphs(html, keep_punctuation_with_words=True),
+        "paragraphs": paragraphs(shift_offsets(html, start), keep_punctuation_with_words=True),
         "romanized": romanized,
         "choices_json": choices,
         "choice_count": choice_count,
         "nothing_to_annotate": not any(token.kind != "other" for token in tokens),
         "query": query,
+        "page_query": f"{query}&page={page.number}" if page and page.number > 1 else query,
     }
 
 
@@ -160,14 +170,16 @@ def _article_classes(display: dict) -> str:
 
 def _result_page(request, article: Article, is_latest: bool):
     form, display, annotator_options = _display(request, article)
-    rendered = _rendered(article, display, annotator_options)
+    page = _page(request, article)
+    rendered = _rendered(article, display, annotator_options, page)
     context = {
         "article": article,
+        "article_page": page,
         "form": form,
         "display": display,
         "system_label": SYSTEM_LABELS[display["system"]],
         "article_classes": _article_classes(display),
-        "permalink": _permalink(request, article, rendered["query"]),
+        "permalink": _permalink(request, article, rendered["page_query"]),
         "is_latest": is_latest,
         "is_owner": ownership.is_owner(request, article),
         "can_undo": ownership.can_undo(request, article),
@@ -178,13 +190,15 @@ def _result_page(request, article: Article, is_latest: bool):
 
 def _fragment_response(request, article: Article, status: int | None = None, extra=None) -> HttpResponse:
     """JSON for the page's scripts: the article's HTML, running text and choices in the
-    options asked for, and the fields `extra(rendered)` gives.  The choices, already JSON, are put in as they are."""
+    options asked for, of the page `?page=` asks for, and the fields `extra(rendered)` gives.
+    The choices, already JSON, are put in as they are."""
     form, display, annotator_options = _display(request, article)
-    rendered = _rendered(article, display, annotator_options)
+    rendered = _rendered(article, display, annotator_options, _page(request, article))
     html = render_to_string("article_pronunciation/_article.html",
                             {"paragraphs": rendered["paragraphs"], "article_classes": _article_classes(display)})
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
     head = json.dumps({"html": html, "romanized": rendered["romanized"], "query": rendered["query"],
+                       "page_query": rendered["page_query"],
                        "system_label": str(SYSTEM_LABELS[display["system"]]), "errors": errors,
                        **(extra(rendered) if extra else {})})
     return HttpResponse(f'{head[:-1]}, "choices": {rendered["choices_json"]}}}', content_type="application/json",
@@ -315,7 +329,7 @@ def _picks_response(request, article: Article) -> HttpResponse:
     """The re-rendered article after a pick, with where it now lives (a copy has its own permalink)."""
     return _fragment_response(request, article, status=200, extra=lambda rendered: {
         "article_id": str(article.id),
-        "permalink": _permalink(request, article, rendered["query"]),
+        "permalink": _permalink(request, article, rendered["page_query"]),
         "can_undo": ownership.can_undo(request, article)})
 
 
@@ -333,4 +347,6 @@ def undo_view(request, article_id):
     else:
         messages.info(request, _("There is no pick to undo."))
     form, display, annotator_options = _display(request, article)
-    return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}")
+    page = _page(request, article)
+    return redirect(f"{article.get_absolute_url()}?{urlencode(_query(display))}"
+                    + (f"&page={page.number}" if page.number > 1 else ""))

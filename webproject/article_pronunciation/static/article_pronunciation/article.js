@@ -64,12 +64,18 @@
     document.querySelectorAll(".js-keep-query").forEach(function (link) {
       link.href = link.href.split("?")[0] + "?" + payload.query;
     });
-    history.replaceState(null, "", location.pathname + "?" + payload.query);
+    // a long article's page links keep their page
+    document.querySelectorAll(".js-page-link").forEach(function (link) {
+      var page = link.getAttribute("data-page");
+      link.href = link.href.split("?")[0] + "?" + payload.query + (page === "1" ? "" : "&page=" + page);
+    });
+    var shown = payload.page_query || payload.query;     // the options and the page of the article shown
+    history.replaceState(null, "", location.pathname + "?" + shown);
     // the permalink box and the language switch follow the options shown
     var permalink = document.getElementById("permalink");
-    if (permalink) permalink.value = permalink.value.split("?")[0] + "?" + payload.query;
+    if (permalink) permalink.value = permalink.value.split("?")[0] + "?" + shown;
     document.querySelectorAll(".language-switch input[name=next]").forEach(function (input) {
-      input.value = location.pathname + "?" + payload.query;
+      input.value = location.pathname + "?" + shown;
     });
     markChoices();
   }
