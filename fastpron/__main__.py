@@ -12,7 +12,8 @@ Input is read in blocks of whole lines (256 KB for text, 16 KB for the larger
 formats); each block is annotated with one call (text), or with one call per
 line whose per-call work is done once per block (the other formats), and
 written in input order, with ``--jobs N`` by N threads (the core releases the
-GIL).  See docs/corpus.md.
+GIL for the text format's blocks; the other formats gain little from them).
+See docs/corpus.md.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write one output file per input FILE into DIR, with the input's name "
                             "(its extension changed to .html, .jsonl or .tsv for those formats)")
     corpus.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
-                        help="annotate with N threads (0: one per core); the output stays in input order")
+                        help="annotate with N threads (0: one per core); the output stays in input order; "
+                             "the text format gains from them, the others hardly (docs/corpus.md)")
     corpus.add_argument("--errors", choices=["strict", "replace"], default="strict",
                         help="a line that is not UTF-8: strict stops with its file and line number (default); "
                              "replace reads it with U+FFFD and counts it in a summary at the end")

@@ -20,7 +20,7 @@ from fastpron._lookup cimport (PyUnicode_KIND, PyUnicode_DATA, PyUnicode_DecodeU
                                record_readings, record_reading, record_key_length,
                                READING_CAPITAL, READING_PHRASE, READING_ESTIMATED)
 from fastpron._segment cimport (CToken, segment, token_reading, token_syllables, syllable_id,
-                                KIND_OTHER, KIND_UNKNOWN, NUMBER_COST, MONTH_COST)
+                                KIND_OTHER, KIND_UNKNOWN, NUMBER_COST, MONTH_COST, RELEASE_GIL_FROM)
 from fastpron._model cimport choose_register_readings, choose_final_readings
 from fastpron._render cimport (TextBuffer, VARIANTS, OPT_SANDHI, spoken_form, variant_index,
                                write_romanized, write_html, write_json, write_once, write_utf8, write_twice)
@@ -97,6 +97,17 @@ cdef class Token:
         return (Token, self.astuple())
 
 
+cdef inline bint segment_text(const LexView* base, const LexView* overlay, const void* data, int kind,
+                              Py_ssize_t n, int32_t unknown_cost, int32_t other_cost, TokenBuffer* tokens,
+                              const uint32_t* number_sids) noexcept nogil:
+    """Segment, then choose the register's and the phrase-final readings."""
+    if not segment(base, overlay, data, kind, n, unknown_cost, other_cost, tokens, number_sids):
+        return False
+    choose_register_readings(tokens, base, data, kind)
+    choose_final_readings(tokens)
+    return True
+
+
 cdef class Core:
     """Segmenter and renderer over a base lexicon and an optional user overlay."""
 
@@ -146,12 +157,13 @@ cdef class Core:
             tokens.items = <CToken*>malloc(tokens.capacity * sizeof(CToken))
             if tokens.items == NULL:
                 raise MemoryError("fastpron: out of memory while segmenting")
-        with nogil:
-            ok = segment(&base.view, overlay_view, data, kind, n,
-                         self.unknown_cost, self.other_cost, tokens, number_sids)
-            if ok:
-                choose_register_readings(tokens, &base.view, data, kind)
-                choose_final_readings(tokens)
+        if n >= RELEASE_GIL_FROM:
+            with nogil:
+                ok = segment_text(&base.view, overlay_view, data, kind, n, self.unknown_cost, self.other_cost,
+                                  tokens, number_sids)
+        else:                               # a few microseconds: not worth handing the GIL over
+            ok = segment_text(&base.view, overlay_view, data, kind, n, self.unknown_cost, self.other_cost,
+                              tokens, number_sids)
         if not ok:
             raise MemoryError("fastpron: out of memory while segmenting")
         if picks:

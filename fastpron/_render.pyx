@@ -11,7 +11,7 @@ from cpython.bytes cimport PyBytes_FromStringAndSize
 from fastpron._lookup cimport (Py_UCS1, Py_UCS2, PyUnicode_KIND, PyUnicode_DATA, PyUnicode_READ, PyUnicode_New,
                                PyUnicode_GET_LENGTH, prefetch, record_readings, record_reading,
                                READING_CAPITAL, READING_PHRASE, READING_ESTIMATED)
-from fastpron._segment cimport KIND_OTHER, KIND_WORD, KIND_UNKNOWN, KIND_NUMBER, token_reading
+from fastpron._segment cimport KIND_OTHER, KIND_WORD, KIND_UNKNOWN, KIND_NUMBER, token_reading, worth_releasing
 
 cdef extern from *:
     """
@@ -218,25 +218,44 @@ cdef object write_once(Writer writer, const TokenBuffer* tokens, const void* dat
     cdef int out_kind
     cdef void* target
     cdef const Py_UCS4* source
+    cdef bint release = worth_releasing(tokens)
     scratch.kind, scratch.growable = 4, True
-    with nogil:
-        writer(tokens.items, tokens.length, data, kind, table, options, scratch)
+    run_writer(writer, tokens, data, kind, table, options, scratch, release)
     if scratch.failed:
         raise MemoryError("fastpron: out of memory while writing the output")
     n = scratch.length
     result = PyUnicode_New(n, scratch.max_char)
     if n:
         target, out_kind, source = PyUnicode_DATA(result), PyUnicode_KIND(result), <const Py_UCS4*>scratch.data
-        with nogil:
-            if out_kind == 1:
-                for k in range(n):
-                    (<Py_UCS1*>target)[k] = <Py_UCS1>source[k]
-            elif out_kind == 2:
-                for k in range(n):
-                    (<Py_UCS2*>target)[k] = <Py_UCS2>source[k]
-            else:
-                memcpy(target, source, n * sizeof(Py_UCS4))
+        if release:
+            with nogil:
+                narrow(target, out_kind, source, n)
+        else:
+            narrow(target, out_kind, source, n)
     return result
+
+
+cdef inline void narrow(void* target, int out_kind, const Py_UCS4* source, Py_ssize_t n) noexcept nogil:
+    """Copy n code points into a str's data of kind out_kind (1, 2 or 4 bytes each)."""
+    cdef Py_ssize_t k
+    if out_kind == 1:
+        for k in range(n):
+            (<Py_UCS1*>target)[k] = <Py_UCS1>source[k]
+    elif out_kind == 2:
+        for k in range(n):
+            (<Py_UCS2*>target)[k] = <Py_UCS2>source[k]
+    else:
+        memcpy(target, source, n * sizeof(Py_UCS4))
+
+
+cdef inline void run_writer(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
+                            const TableView* table, int options, TextBuffer* out, bint release):
+    """Run `writer`, without the GIL when `release` (worth_releasing: a long enough text)."""
+    if release:
+        with nogil:
+            writer(tokens.items, tokens.length, data, kind, table, options, out)
+    else:
+        writer(tokens.items, tokens.length, data, kind, table, options, out)
 
 
 cdef object write_utf8(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
@@ -245,8 +264,7 @@ cdef object write_utf8(Writer writer, const TokenBuffer* tokens, const void* dat
     `suffix`, then copy that into new bytes."""
     scratch.kind, scratch.growable, scratch.length = OUT_UTF8, True, 0
     put_bytes(scratch, prefix)
-    with nogil:
-        writer(tokens.items, tokens.length, data, kind, table, options, scratch)
+    run_writer(writer, tokens, data, kind, table, options, scratch, worth_releasing(tokens))
     put_bytes(scratch, suffix)
     if scratch.failed:
         raise MemoryError("fastpron: out of memory while writing the output")
@@ -265,14 +283,13 @@ cdef object write_twice(Writer writer, const TokenBuffer* tokens, const void* da
                         const TableView* table, int options):
     """Run `writer` to measure, then straight into a new str of exactly that size."""
     cdef TextBuffer out = TextBuffer(NULL, 0, False, 0, 0, 0, 0, False, NULL)
-    with nogil:
-        writer(tokens.items, tokens.length, data, kind, table, options, &out)
+    cdef bint release = worth_releasing(tokens)
+    run_writer(writer, tokens, data, kind, table, options, &out, release)
     result = PyUnicode_New(out.length, out.max_char)
     if out.length:
         out.data, out.kind, out.length, out.last = PyUnicode_DATA(result), PyUnicode_KIND(result), 0, 0
         out.capacity = PyUnicode_GET_LENGTH(result)
-        with nogil:
-            writer(tokens.items, tokens.length, data, kind, table, options, &out)
+        run_writer(writer, tokens, data, kind, table, options, &out, release)
     return result
 
 

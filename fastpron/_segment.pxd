@@ -33,6 +33,20 @@ cdef struct TokenBuffer:
     Py_ssize_t pool_length
     Py_ssize_t pool_capacity
 
+# The core releases the GIL for a text of at least this many code points (the
+# writers: for tokens that reach that far).  A shorter text's work takes a few
+# microseconds, about what handing the GIL to a waiting thread and taking it back
+# costs: threads calling for short lines one after the other (the command line's
+# formats other than text) would hand it over at every release and ran slower
+# together than one thread alone.
+cdef enum:
+    RELEASE_GIL_FROM = 1024
+
+
+cdef inline bint worth_releasing(const TokenBuffer* tokens) noexcept nogil:
+    return tokens.length > 0 and tokens.items[tokens.length - 1].end >= RELEASE_GIL_FROM
+
+
 cdef bint segment(const LexView* base, const LexView* overlay, const void* data, int kind,
                   Py_ssize_t n, int32_t unknown_cost, int32_t other_cost,
                   TokenBuffer* tokens, const uint32_t* number_sids) noexcept nogil

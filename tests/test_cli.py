@@ -287,6 +287,18 @@ def test_bad_utf8_replaced_and_counted(tmp_path, extra):
                                       f"(U+FFFD): {b}:3, {b}:24\n")
 
 
+def test_replace_summary_lists_ten_lines_and_counts_the_rest():
+    stdin = b"".join(b"\xff%d\n" % k if k % 3 == 0 else "台灣\n".encode() for k in range(40))
+    for extra in ([], ["--jobs", "2", "--block-size", "7"]):
+        result = run("--errors", "replace", *extra, stdin=stdin)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.decode().split("\n")[:4] == ["� Khòng", "Tâi-uân", "Tâi-uân", "� Sann"]
+        assert result.stdout.count(b"\n") == 40
+        assert result.stderr.decode() == (
+            "fastpron: 14 lines not valid UTF-8, read with replacement characters (U+FFFD): line 1, line 4, "
+            "line 7, line 10, line 13, line 16, line 19, line 22, line 25, line 28 and 4 more\n")
+
+
 def test_output_line_count_equals_input_line_count(tmp_path):
     import random
     rng = random.Random(18)
