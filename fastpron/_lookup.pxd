@@ -87,12 +87,16 @@ cdef struct LexView:
     int32_t register_unknown
 
 cdef class CompiledLexicon:
-    cdef char* buffer
+    cdef Py_buffer source            # the caller's bytes or mapped file, held for the lexicon's life
+    cdef bint holds_source
+    cdef char* owned                 # a copy of it, when it was writable or misaligned; else NULL
+    cdef const char* buffer          # the compiled lexicon: the source's memory or the copy
     cdef LexView view
     cdef readonly list syllables
     cdef readonly str origin
     cdef uint32_t n_record_words
-    cdef dict _variants
+    cdef Py_ssize_t variants_at      # the variant pairs, read by the variants property
+    cdef Py_ssize_t n_variants
     cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs)
     cdef _load_register(self, Py_ssize_t at, Py_ssize_t n_keys)
     cdef _validate(self, header)

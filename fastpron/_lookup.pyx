@@ -1,6 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """The look-up stage of the native core: CompiledLexicon, a compiled lexicon
-(fastpron/lexicon.py describes the binary) checked and held in C memory.
+(fastpron/lexicon.py describes the binary) checked and used in place.
 
 The records, hash slots and inline look-ups it builds on are in _lookup.pxd.
 """
@@ -8,6 +8,7 @@ The records, hash slots and inline look-ups it builds on are in _lookup.pxd.
 from libc.stdint cimport uint8_t, uint32_t, uint64_t, int32_t
 from libc.stdlib cimport malloc, calloc, free
 from libc.string cimport memcpy
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE
 
 from fastpron import lexicon as _lexicon
 
@@ -15,10 +16,17 @@ from fastpron import lexicon as _lexicon
 # ---------------------------------------------------------------- the lexicon
 
 cdef class CompiledLexicon:
-    """A compiled lexicon (see fastpron/lexicon.py), checked and held in C memory."""
+    """A compiled lexicon (see fastpron/lexicon.py), checked, and read where it lies: in the
+    caller's bytes or the mapped file.  Only the look-up aids (root cells, filters, the
+    register model's tables, the variant map) are built in C memory at load."""
 
-    def __cinit__(self, bytes data not None, str origin="lexicon"):
-        self.buffer = NULL
+    def __cinit__(self, data not None, str origin="lexicon", bint verify_crc=True):
+        """`data`: the compiled lexicon, bytes or any read-only buffer (lexicon.load_binary
+        maps the file); it is used in place and held for the lexicon's life.  `verify_crc`
+        False skips the CRC of the body, for a caller that has just checked it on the same
+        buffer (load_binary); the offsets are checked here all the same."""
+        self.owned = NULL
+        self.holds_source = False
         self.view.root = NULL
         self.view.filter = NULL
         self.view.canon = NULL
@@ -31,14 +39,24 @@ cdef class CompiledLexicon:
         self.view.register_filter = NULL
         self.view.n_entries = 0
         self.origin = origin
-        header = _lexicon.read_header(data, origin)
+        header = _lexicon.read_header(data, origin, verify_crc)
         self.syllables = _lexicon.syllable_strings(data, header)
-        self._variants = _lexicon.variant_pairs(data, header)
-        cdef Py_ssize_t size = len(data)
-        self.buffer = <char*>malloc(size if size else 1)
-        if self.buffer == NULL:
-            raise MemoryError()
-        memcpy(self.buffer, <const char*>data, size)
+        self.n_variants = header.n_variants
+        PyObject_GetBuffer(data, &self.source, PyBUF_SIMPLE)
+        self.holds_source = True
+        cdef Py_ssize_t size = self.source.len
+        if self.source.readonly and (<size_t>self.source.buf) % 8 == 0:
+            # Read in place: a mapped file's pages come from the page cache and a bytes
+            # object cannot change, so copying 7 MB (and faulting in the copy) buys nothing.
+            self.buffer = <const char*>self.source.buf
+        else:
+            # A writable buffer could change under the checks below; a misaligned one
+            # would misalign the 32- and 64-bit sections.
+            self.owned = <char*>malloc(size if size else 1)
+            if self.owned == NULL:
+                raise MemoryError()
+            memcpy(self.owned, self.source.buf, size)
+            self.buffer = self.owned
 
         # Section offsets, in the order lexicon.compile_entries writes them.
         cdef Py_ssize_t records_at, slots_at, register_at, variants_at
@@ -63,27 +81,18 @@ cdef class CompiledLexicon:
         self.view.n_entries = header.n_entries
         self.view.max_key_len = header.max_key_len
         self.n_record_words = header.n_record_words
-        self._validate(header)
-        self._load_register(register_at, header.n_register)
+        self.variants_at = variants_at
         # One-character keys of the BMP are found by code point, without hashing;
         # the filter has 8 bits a slot, so it stays in cache and is rarely wrong.
-        self._load_variants(<const uint32_t*>(self.buffer + variants_at), header.n_variants)
+        # _validate fills both as it checks the slots.
         self.view.root = <RootCell*>calloc(BMP_SIZE, sizeof(RootCell))
         self.view.filter_mask = (self.view.mask + 1) * 8 - 1
         self.view.filter = <uint64_t*>calloc((self.view.filter_mask + 1) // 64 + 1, sizeof(uint64_t))
         if self.view.root == NULL or self.view.filter == NULL:
             raise MemoryError()
-        cdef uint64_t k, bit
-        cdef const Slot* slot
-        for k in range(self.view.mask + 1):
-            slot = &self.view.slots[k]
-            if slot.entry == 0:
-                continue
-            bit = (slot_hash(slot.parent, slot.code_point) >> 32) & self.view.filter_mask
-            self.view.filter[bit >> 6] |= (<uint64_t>1) << (bit & 63)
-            if slot.parent == NO_PARENT and slot.code_point < BMP_SIZE:
-                self.view.root[slot.code_point].entry = slot.entry
-                self.view.root[slot.code_point].cost = slot.cost
+        self._validate(header)
+        self._load_register(register_at, header.n_register)
+        self._load_variants(<const uint32_t*>(self.buffer + variants_at), header.n_variants)
 
     cdef _load_register(self, Py_ssize_t at, Py_ssize_t n_keys):
         """The register model: its three constants, then sorted keys and their weights."""
@@ -157,10 +166,13 @@ cdef class CompiledLexicon:
         self.view.n_astral_variants = n_astral
 
     cdef _validate(self, header):
-        """Every offset in range: a corrupt file must fail here, not crash later."""
+        """Every offset in range: a corrupt file must fail here, not crash later.
+
+        Each slot, once checked, also goes into the root cells and the filter: one pass
+        over the 4 MB slot table at load, not two."""
         cdef uint32_t n_words = self.n_record_words, n_syllables = header.n_syllables
         cdef uint32_t at = 0, n_readings, key_length, r, k, n_records = 0, longest = 0, depth
-        cdef uint64_t size, s, empty = 0
+        cdef uint64_t size, s, empty = 0, bit
         cdef const uint32_t* records = self.view.records
         cdef const Slot* slot
         cdef uint8_t* starts = <uint8_t*>calloc(n_words // 8 + 1, 1)
@@ -215,6 +227,11 @@ cdef class CompiledLexicon:
                 if records[at] >> 16 != depth:
                     raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} names a key of the wrong "
                                                 f"length{fix}")
+                bit = (slot_hash(slot.parent, slot.code_point) >> 32) & self.view.filter_mask
+                self.view.filter[bit >> 6] |= (<uint64_t>1) << (bit & 63)
+                if slot.parent == NO_PARENT and slot.code_point < BMP_SIZE:
+                    self.view.root[slot.code_point].entry = slot.entry
+                    self.view.root[slot.code_point].cost = slot.cost
             if empty == 0:
                 # find() stops at an empty slot; without one it would never stop.
                 raise _lexicon.LexiconError(f"{self.origin}: the hash table has no empty slot{fix}")
@@ -236,7 +253,9 @@ cdef class CompiledLexicon:
         return self.view.records + parent
 
     def __dealloc__(self):
-        free(self.buffer)
+        free(self.owned)
+        if self.holds_source:
+            PyBuffer_Release(&self.source)
         free(self.view.root)
         free(self.view.filter)
         free(self.view.canon)
@@ -251,8 +270,10 @@ cdef class CompiledLexicon:
 
     @property
     def variants(self):
-        """variant -> standard character, as compiled in."""
-        return dict(self._variants)
+        """variant -> standard character, as compiled in.  Read from the buffer when asked
+        for (a user dictionary needs it), not at load: _load_variants has checked the pairs."""
+        cdef const uint32_t* pairs = <const uint32_t*>(self.buffer + self.variants_at)
+        return {chr(pairs[2 * k]): chr(pairs[2 * k + 1]) for k in range(self.n_variants)}
 
 
 cdef Py_ssize_t _aligned(Py_ssize_t pos):

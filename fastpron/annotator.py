@@ -347,8 +347,9 @@ class Annotator(BaseAnnotator):
         from . import _core
         self._core_module = _core
         tsv = pathlib.Path(lexicon) if lexicon is not None else None
-        data, origin = _lexicon.load_binary(tsv)
-        self._core = _core.Core(_core.CompiledLexicon(data, origin))
+        data, origin = _lexicon.load_binary(tsv, mapped=True)
+        # load_binary has checked the CRC of this very (read-only) mapping.
+        self._core = _core.Core(_core.CompiledLexicon(data, origin, verify_crc=False))
         self._tables: dict[tuple, object] = {}
 
     def _table(self, options: Options, overlay):

@@ -444,8 +444,9 @@ class Header:
     name: str = "lexicon"       # the file, for the messages of the table readers below
 
 
-def read_header(data: bytes, name: str = "lexicon") -> Header:
-    """Check magic, version, size and CRC of a compiled lexicon."""
+def read_header(data, name: str = "lexicon", verify_crc: bool = True) -> Header:
+    """Check magic, version, size and (unless `verify_crc` is false) the CRC of a
+    compiled lexicon: bytes, or a memoryview of the mapped file (map_binary)."""
     if len(data) < _HEADER.size or data[:8] != FORMAT_MAGIC:
         raise LexiconError(f"{name}: not a compiled fastpron lexicon (bad magic). "
                            f"Delete it and run `python -m fastpron.compile` to rebuild it.")
@@ -457,13 +458,14 @@ def read_header(data: bytes, name: str = "lexicon") -> Header:
     if len(data) != _HEADER.size + header.body_size:
         raise LexiconError(f"{name}: truncated or padded ({len(data)} bytes, expected "
                            f"{_HEADER.size + header.body_size}). Run `python -m fastpron.compile` to rebuild it.")
-    if zlib.crc32(memoryview(data)[_HEADER.size:]) != header.crc:
+    if verify_crc and zlib.crc32(memoryview(data)[_HEADER.size:]) != header.crc:
         raise LexiconError(f"{name}: corrupt (CRC mismatch). Run `python -m fastpron.compile` to rebuild it.")
     return header
 
 
 # A stored syllable: numbered, lower case, with its alternants (fastpron/syllable.py).
 _STORED_SYLLABLE = re.compile(r"(?:--)?[a-z]+[1-9](?:/\*?(?:--)?[a-z]+[1-9])*\Z")
+_STORED_SYLLABLES = re.compile(r"(?:(?:--)?[a-z]+[1-9](?:/\*?(?:--)?[a-z]+[1-9])*\n)*\Z")   # each ends in \n
 
 
 def _corrupt(header: Header, what: str) -> LexiconError:
@@ -471,30 +473,25 @@ def _corrupt(header: Header, what: str) -> LexiconError:
     return LexiconError(f"{header.name}: corrupt ({what}). Run `python -m fastpron.compile` to rebuild it.")
 
 
-def syllable_strings(data: bytes, header: Header) -> list[str]:
+def syllable_strings(data, header: Header) -> list[str]:
     """The syllable table at the start of the body."""
     start = _HEADER.size
     count = header.n_syllables + 1
     try:
         offsets = struct.unpack_from(f"<{count}I", data, start)
         blob = start + 4 * count
-        syllables = [data[blob + offsets[i]:blob + offsets[i + 1]].decode("ascii") for i in range(header.n_syllables)]
-    except (struct.error, UnicodeDecodeError) as err:
+        if offsets[-1] > len(data) - blob:
+            raise ValueError(f"{offsets[-1]} bytes of text past the end")
+        # One decode of the whole text (ASCII: byte offsets are character offsets).
+        text = str(memoryview(data)[blob:blob + offsets[-1]], "ascii")
+        syllables = [text[offsets[i]:offsets[i + 1]] for i in range(header.n_syllables)]
+    except (struct.error, UnicodeDecodeError, ValueError) as err:
         raise _corrupt(header, f"syllable table: {err}") from None
-    if not all(map(_STORED_SYLLABLE.match, syllables)):
+    # One match over them all; a syllable holds no newline, so none can hide a bad one.
+    if not _STORED_SYLLABLES.match("\n".join(syllables + [""])):
         bad = next(s for s in syllables if not _STORED_SYLLABLE.match(s))
         raise _corrupt(header, f"syllable {bad!r}")
     return syllables
-
-
-def variant_pairs(data: bytes, header: Header) -> dict[str, str]:
-    """The variant table at the end of the body."""
-    start = len(data) - 8 * header.n_variants
-    try:
-        pairs = struct.unpack_from(f"<{2 * header.n_variants}I", data, start)
-        return {chr(pairs[i]): chr(pairs[i + 1]) for i in range(0, len(pairs), 2)}
-    except (struct.error, ValueError, OverflowError) as err:
-        raise _corrupt(header, f"variant table: {err}") from None
 
 
 def syllable_blob_size(data: bytes, header: Header) -> int:
@@ -558,12 +555,36 @@ def _warn_rebuilding(path: pathlib.Path, err: LexiconError, tsv: pathlib.Path) -
                                           "from %s", path, reason.rstrip(". "), tsv)
 
 
-def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = None) -> tuple[bytes, str]:
-    """The compiled lexicon's bytes, rebuilt from the TSV when missing or stale.
+def _read_binary(path: pathlib.Path, mapped: bool) -> tuple[bytes | memoryview, int]:
+    """A compiled lexicon file's contents and modification time, from one open.
+
+    With `mapped`, the file mapped read-only instead of read: its pages come from
+    the page cache, shared by every process, with no copy to allocate and fill
+    (a few ms of a start-up).  Like a shared library's, a mapped file must be
+    replaced, not rewritten in place; fastpron's writers replace it (write_atomic).
+    """
+    with open(path, "rb") as f:
+        status = os.fstat(f.fileno())
+        if not mapped or not status.st_size:            # mmap refuses an empty file
+            return f.read(), status.st_mtime_ns
+        import mmap
+        if hasattr(mmap, "MAP_POPULATE"):               # Linux: all pages at once, the CRC reads them all
+            mapping = mmap.mmap(f.fileno(), 0, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE, prot=mmap.PROT_READ)
+        else:
+            mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        return memoryview(mapping), status.st_mtime_ns
+
+
+def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = None,
+                mapped: bool = False) -> tuple[bytes | memoryview, str]:
+    """The compiled lexicon's bytes, rebuilt from the TSV when missing or stale;
+    its header and CRC are checked.
 
     With the default paths: the package's ``data/lexicon.fpl``, checked
     against ``lexicon_data/lexicon.tsv`` when that exists (a source checkout),
-    else used as installed.  ``FASTPRON_LEXICON`` names another TSV.
+    else used as installed.  ``FASTPRON_LEXICON`` names another TSV.  With
+    `mapped`, a file is mapped rather than read (_read_binary): a read-only
+    memoryview, which CompiledLexicon uses in place.
     """
     env_tsv = os.environ.get("FASTPRON_LEXICON")
     if tsv is None and env_tsv:
@@ -585,9 +606,10 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
     digest = None
     candidates = [binary] + ([cache_binary_path(tsv.resolve())] if tsv is not None else [])
     for candidate in dict.fromkeys(candidates):
-        if not candidate.exists():
+        try:
+            data, modified = _read_binary(candidate, mapped)
+        except FileNotFoundError:
             continue
-        data = candidate.read_bytes()
         try:
             header = read_header(data, str(candidate))
         except LexiconError as err:
@@ -595,7 +617,7 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
                 raise
             _warn_rebuilding(candidate, err, tsv)
             continue                                     # rebuild below
-        if tsv is None or candidate.stat().st_mtime_ns >= newest_source:
+        if tsv is None or modified >= newest_source:
             return data, str(candidate)                  # built after the sources last changed
         digest = digest or file_digest(*source_files(tsv))
         if header.source_digest == digest:               # older, but of the same content (a checkout)

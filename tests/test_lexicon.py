@@ -67,6 +67,36 @@ def test_stale_binary_is_rebuilt(tmp_path, monkeypatch):
     assert data2 != data and lexicon.read_header(data2).source_digest == lexicon.file_digest(tsv)
 
 
+def test_a_mapped_lexicon_is_read_in_place(tmp_path, monkeypatch):
+    """The Annotator maps the compiled file (load_binary mapped=True) and the core reads it where it lies."""
+    from fastpron import _core
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    tsv = tmp_path / "small.tsv"
+    tsv.write_text(SMALL_TSV, encoding="utf-8")
+    binary = tmp_path / "small.fpl"
+    built, _ = lexicon.load_binary(tsv, binary)
+    mapped, origin = lexicon.load_binary(tsv, binary, mapped=True)
+    assert isinstance(mapped, memoryview) and mapped.readonly and mapped == built and origin == str(binary)
+    core = _core.Core(CompiledLexicon(mapped, origin, verify_crc=False))
+    assert core.lookup("台灣") == ["Tai5-uan5"]
+    empty = tmp_path / "empty.fpl"              # mmap refuses an empty file: it is read (and refused later)
+    empty.write_bytes(b"")
+    assert lexicon._read_binary(empty, mapped=True)[0] == b""
+
+
+def test_a_writable_or_misaligned_buffer_is_copied():
+    """bytes and aligned read-only buffers are used in place; a writable one could change
+    under the checks, and a misaligned one would misalign the tables."""
+    from fastpron import _core
+    data = bytearray(lexicon.compile_entries({"台": lexicon.Entry("台", (lexicon.Reading(("tai5",), 1),))}))
+    compiled = CompiledLexicon(data, "lexicon.fpl")
+    data[lexicon.HEADER_SIZE:] = bytes(len(data) - lexicon.HEADER_SIZE)
+    assert _core.Core(compiled).lookup("台") == ["tai5"]
+    small = lexicon.compile_entries({"灣": lexicon.Entry("灣", (lexicon.Reading(("uan5",), 1),))})
+    misaligned = memoryview(b"\0" + small)[1:]
+    assert _core.Core(CompiledLexicon(misaligned, "lexicon.fpl")).lookup("灣") == ["uan5"]
+
+
 @pytest.fixture(scope="module")
 def compiled():
     data, _ = lexicon.load_binary()
@@ -208,7 +238,8 @@ def test_the_fast_default_rendering_is_the_renderer():
     (lambda d: d[: len(d) // 2], lambda d: f"truncated or padded ({len(d) // 2} bytes, expected {len(d)})"),
     (lambda d: b"NOTALEX\0" + d[8:], lambda d: "not a compiled fastpron lexicon (bad magic)"),
 ])
-def test_a_damaged_binary_is_rebuilt_with_a_warning(tmp_path, monkeypatch, caplog, damage, reason):
+@pytest.mark.parametrize("mapped", [False, True])
+def test_a_damaged_binary_is_rebuilt_with_a_warning(tmp_path, monkeypatch, caplog, damage, reason, mapped):
     """It used to be rebuilt in silence: now the log names the file, the reason and the source."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     tsv = tmp_path / "small.tsv"
@@ -218,12 +249,12 @@ def test_a_damaged_binary_is_rebuilt_with_a_warning(tmp_path, monkeypatch, caplo
     lexicon.cache_binary_path(tsv.resolve()).unlink(missing_ok=True)
     binary.write_bytes(damage(data))
     with caplog.at_level("WARNING", logger="fastpron"):
-        rebuilt, origin = lexicon.load_binary(tsv, binary)
+        rebuilt, origin = lexicon.load_binary(tsv, binary, mapped=mapped)
     assert rebuilt == data and origin == str(binary) and binary.read_bytes() == data
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
         ("fastpron", "WARNING", f"fastpron: the compiled lexicon {binary} cannot be used ({reason(data)}); "
                                 f"rebuilding it from {tsv}")]
     caplog.clear()
     with caplog.at_level("WARNING", logger="fastpron"):
-        lexicon.load_binary(tsv, binary)                # sound again: nothing to say
+        lexicon.load_binary(tsv, binary, mapped=mapped)    # sound again: nothing to say
     assert caplog.records == []
