@@ -52,10 +52,14 @@ cdef class RenderTable:
         if self.view.offsets == NULL or self.view.syllable_flags == NULL:
             raise MemoryError()
         memcpy(self.view.syllable_flags, <const char*>flags, len(flags))
+        # All the strings as one str (join also refuses anything but str): its
+        # code points are copied into the pool in one C loop, not string by string.
+        cdef str joined = "".join(strings)
+        for special in "&<>\"'\\":
+            if special in joined:
+                bad = next(string for string in strings if special in string)
+                raise ValueError(f"a rendered syllable cannot hold HTML or JSON special characters: {bad!r}")
         cdef Py_ssize_t total = 0, k, c
-        for k in range(len(flags)):
-            if (<str>strings[k * VARIANTS]).startswith("-"):
-                self.view.syllable_flags[k] |= FLAG_HYPHENATED
         for k in range(self.view.n_strings):
             self.view.offsets[k] = total
             total += len(<str>strings[k])
@@ -64,16 +68,20 @@ cdef class RenderTable:
         self.view.max_chars = <Py_UCS4*>calloc(self.view.n_strings + 1, sizeof(Py_UCS4))
         if self.view.pool == NULL or self.view.max_chars == NULL:
             raise MemoryError()
+        cdef int kind = PyUnicode_KIND(joined)
+        cdef const void* data = PyUnicode_DATA(joined)
+        for c in range(total):
+            self.view.pool[c] = PyUnicode_READ(kind, data, c)
         for k in range(self.view.n_strings):
-            s = <str>strings[k]
-            if any(ch in s for ch in "&<>\"'\\"):
-                raise ValueError(f"a rendered syllable cannot hold HTML or JSON special characters: {s!r}")
-            for c in range(len(s)):
-                self.view.pool[self.view.offsets[k] + c] = ord(s[c])
-                if <Py_UCS4>ord(s[c]) > self.view.max_chars[k]:
-                    self.view.max_chars[k] = ord(s[c])
+            for c in range(self.view.offsets[k], self.view.offsets[k + 1]):
+                if self.view.pool[c] > self.view.max_chars[k]:
+                    self.view.max_chars[k] = self.view.pool[c]
             if self.view.max_chars[k] > self.view.max_char:
                 self.view.max_char = self.view.max_chars[k]
+        for k in range(len(flags)):
+            c = self.view.offsets[k * VARIANTS]
+            if c < self.view.offsets[k * VARIANTS + 1] and self.view.pool[c] == u'-':
+                self.view.syllable_flags[k] |= FLAG_HYPHENATED
 
     cdef _encode(self):
         """The strings in UTF-8, padded for put_syllable8's fixed-size copy: built

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import itertools
 
-from .syllable import alternants, render_tailo
-from .systems import (Dialect, System, ToneStyle, capitalize, parse_dialect, parse_system,
+from .syllable import alternants, render_tailo_all
+from .systems import (Dialect, System, ToneStyle, capitalize_all, parse_dialect, parse_system,
                       parse_tones, render, sandhi_syllable)
 
 __all__ = ["Options", "Sandhi", "Punctuation", "Romanized", "rendered_strings", "syllable_flags", "syllable_separator",
@@ -138,37 +139,35 @@ def rendered_strings(syllables: list[str], options: Options) -> list[str]:
     citation form; each distinct form is rendered once.
     """
     pick = _dialect_side(options)
-    sandhi_dialect = options.dialect or Dialect.SOUTH     # 5 -> 7, the common rule
-    spoken = options.sandhi == Sandhi.AUTO
-    done: dict[str, tuple[str, str]] = {}
+    plain = [alternants(syllable)[pick] if "/" in syllable else syllable for syllable in syllables]
+    if options.sandhi == Sandhi.AUTO:
+        sandhi_dialect = options.dialect or Dialect.SOUTH     # 5 -> 7, the common rule
+        forms = [(form, sandhi_syllable(form, sandhi_dialect), sandhi_syllable(form, sandhi_dialect, before_a=True))
+                 for form in plain]
+        distinct = list(dict.fromkeys(itertools.chain.from_iterable(forms)))
+    else:
+        distinct = list(dict.fromkeys(plain))
 
     # The default output is built at every start-up; its syllables were checked
     # when the lexicon or the user entry was read, so the plain Tâi-lô writer,
-    # which gives the same text (tests/test_lexicon.py) in a quarter of the time, does.
-    fast = options.system is System.TL and options.tones is ToneStyle.MARKS
-
-    def both(form: str) -> tuple[str, str]:
-        if form not in done:
-            text = render_tailo(form.lower()) if fast else render(form, options.system, options.tones)
-            done[form] = (text, capitalize(text, options.system))
-        return done[form]
-
-    strings = []
-    for syllable in syllables:
-        plain = alternants(syllable)[pick]
-        if spoken:
-            strings += [*both(plain), *both(sandhi_syllable(plain, sandhi_dialect)),
-                        *both(sandhi_syllable(plain, sandhi_dialect, before_a=True))]
-        else:
-            strings += both(plain) * 3
-    return strings
+    # which gives the same text (tests/test_lexicon.py) in a fraction of the time, does.
+    if options.system is System.TL and options.tones is ToneStyle.MARKS:
+        texts = render_tailo_all([form.lower() for form in distinct])
+    else:
+        texts = [render(form, options.system, options.tones) for form in distinct]
+    rendered = dict(zip(distinct, zip(texts, capitalize_all(texts, options.system))))
+    if options.sandhi == Sandhi.AUTO:
+        return [text for triple in forms for form in triple for text in rendered[form]]
+    tripled = {form: pair * 3 for form, pair in rendered.items()}
+    return list(itertools.chain.from_iterable(map(tripled.__getitem__, plain)))
 
 
 def syllable_flags(syllables: list[str], options: Options) -> bytes:
     """Per syllable: FLAG_NEUTRAL for a neutral tone, FLAG_SUFFIX_A for the suffix á (a2)."""
     pick = _dialect_side(options)
-    flags = bytearray()
-    for syllable in syllables:
-        plain = alternants(syllable)[pick].lower()
-        flags.append((FLAG_NEUTRAL if plain.startswith("--") else 0) | (FLAG_SUFFIX_A if plain == "a2" else 0))
+    flags = bytearray(len(syllables))
+    for k, syllable in enumerate(syllables):
+        plain = (alternants(syllable)[pick] if "/" in syllable else syllable).lower()
+        if plain.startswith("--") or plain == "a2":         # most syllables are neither: 0
+            flags[k] = (FLAG_NEUTRAL if plain.startswith("--") else 0) | (FLAG_SUFFIX_A if plain == "a2" else 0)
     return bytes(flags)

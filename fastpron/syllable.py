@@ -30,10 +30,12 @@ TONE_OF_MARK = {
     "\u030b": 9,  # double acute
 }
 MARK_OF_TONE = {tone: mark for mark, tone in TONE_OF_MARK.items()}
+_MARK_OF_DIGIT = {str(tone): mark for tone, mark in MARK_OF_TONE.items()}
 
 CHECKED_ENDINGS = ("p", "t", "k", "h")
 _LETTERS = re.compile(r"[a-z]+\Z")
 _NUMBERED = re.compile(r"(--)?([a-z]+)([1-9])\Z")
+_NUMBERED_LINES = re.compile(r"^(--)?([a-z]+)([1-9])$", re.MULTILINE)    # _NUMBERED, one per line
 
 
 class SyllableError(ValueError):
@@ -139,12 +141,53 @@ def render_tailo(syllable: str) -> str:
     ('tsia̍h', '--ah', 'nn̄g')
     """
     neutral, letters, tone = split_numbered(syllable)
-    mark = MARK_OF_TONE.get(tone, "")
-    if mark:
-        at = tone_mark_position(letters) + 1
-        letters = letters[:at] + mark + letters[at:]
-    text = unicodedata.normalize("NFC", letters)
+    text = unicodedata.normalize("NFC", _with_tone_mark(letters, tone))
     return NEUTRAL_PREFIX + text if neutral else text
+
+
+def render_tailo_all(syllables: list[str]) -> list[str]:
+    """render_tailo of each syllable: a render table needs thousands of them at
+    start-up, so they are split by one regex search over them all, each set of
+    letters finds its tone mark's place once, and one NFC call does them all."""
+    joined = "\n".join(syllables)
+    parts = _NUMBERED_LINES.findall(joined)
+    if len(parts) != len(syllables) or joined.count("\n") != len(syllables) - 1:
+        return [render_tailo(syllable) for syllable in syllables]     # it names the bad one
+    places: dict[str, int] = {}
+    decomposed = []
+    for neutral, letters, digit in parts:
+        mark = _MARK_OF_DIGIT.get(digit)
+        if mark:
+            at = places.get(letters)
+            if at is None:
+                at = places[letters] = tone_mark_position(letters) + 1
+            letters = letters[:at] + mark + letters[at:]
+        decomposed.append(neutral + letters)
+    return nfc_each(decomposed)
+
+
+def _with_tone_mark(letters: str, tone: int) -> str:
+    """The letters with the tone's combining mark after the letter that carries it (not yet NFC)."""
+    mark = MARK_OF_TONE.get(tone, "")
+    if not mark:
+        return letters
+    at = tone_mark_position(letters) + 1
+    return letters[:at] + mark + letters[at:]
+
+
+def nfc_each(texts: list[str]) -> list[str]:
+    """unicodedata.normalize("NFC", text) of each text, in one call over them all.
+
+    A line break neither composes nor reorders with anything, so normalising the
+    texts joined by it normalises each; texts that hold one are done one by one.
+    """
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    normalized = unicodedata.normalize("NFC", joined).split("\n")
+    if len(normalized) != len(texts):
+        return [unicodedata.normalize("NFC", text) for text in texts]
+    return normalized
 
 
 USUAL_MARK = "*"

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .syllable import NEUTRAL_PREFIX, SyllableError, render_tailo, split_numbered
+from .syllable import NEUTRAL_PREFIX, SyllableError, nfc_each, render_tailo, split_numbered
 
 
 class System(str, enum.Enum):
@@ -514,10 +514,23 @@ def capitalize(rendered: str, system: System) -> str:
     """Upper-case the first letter (after a leading ``--``) for Latin systems."""
     if parse_system(system) not in LATIN_SYSTEMS:
         return rendered
-    for i, ch in enumerate(rendered):
+    raised = _upper_first_letter(rendered)
+    return _nfc(raised) if raised is not rendered else rendered
+
+
+def capitalize_all(rendered: list[str], system: System) -> list[str]:
+    """capitalize() of each of these NFC texts, with one NFC over them all (a render table's worth)."""
+    if parse_system(system) not in LATIN_SYSTEMS:
+        return list(rendered)
+    return nfc_each([text[0].upper() + text[1:] if text[:1].isalpha() else _upper_first_letter(text)
+                     for text in rendered])
+
+
+def _upper_first_letter(text: str) -> str:
+    for i, ch in enumerate(text):
         if ch.isalpha():
-            return _nfc(rendered[:i] + ch.upper() + rendered[i + 1 :])
-    return rendered
+            return text[:i] + ch.upper() + text[i + 1 :]
+    return text
 
 
 # 仔前變調: before the suffix 仔 á, southern (Kaohsiung-type) speech departs
