@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 
 from .annotator import Annotator
-from .lexicon import LexiconError
+from .binary import LexiconError
 from .options import Options, Punctuation, Sandhi
 from .systems import Dialect, System, ToneStyle
 

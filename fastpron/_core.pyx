@@ -25,7 +25,8 @@ from fastpron._model cimport choose_register_readings, choose_final_readings
 from fastpron._render cimport (TextBuffer, VARIANTS, OPT_SANDHI, spoken_form, variant_index,
                                write_romanized, write_html, write_json, write_once, write_utf8, write_twice)
 
-from fastpron import lexicon as _lexicon
+from fastpron import binary as _binary
+from fastpron.syllable import join_reading
 from fastpron import numbers as _numbers
 from fastpron import tokens as _tokens
 from fastpron._lookup import CompiledLexicon      # the Python names of the classes typed Lexicon
@@ -111,8 +112,8 @@ cdef inline bint segment_text(const LexView* base, const LexView* overlay, const
 cdef class Core:
     """Segmenter and renderer over a base lexicon and an optional user overlay."""
 
-    def __cinit__(self, Lexicon base not None, int unknown_cost=_lexicon.UNKNOWN_COST,
-                  int other_cost=_lexicon.OTHER_COST):
+    def __cinit__(self, Lexicon base not None, int unknown_cost=_binary.UNKNOWN_COST,
+                  int other_cost=_binary.OTHER_COST):
         self.scratch = NULL
         self.scratch_capacity = 0
         self.base = base
@@ -325,7 +326,7 @@ cdef class Core:
             syllables = [base.syllables[reading[2 + k]] for k in range(record_key_length(record))]
             if reading[0] & READING_CAPITAL:
                 syllables[0] = syllables[0][:1].upper() + syllables[0][1:]
-            result.append(_lexicon.join_reading(syllables))
+            result.append(join_reading(syllables))
         return result
 
     cdef _check_table(self, Table table, Lexicon overlay):

@@ -97,6 +97,7 @@ cdef class CompiledLexicon:
     cdef uint32_t n_record_words
     cdef Py_ssize_t variants_at      # the variant pairs, read by the variants property
     cdef Py_ssize_t n_variants
+    cdef dict _variants              # the variants property's dict, built when first read
     cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs)
     cdef _load_register(self, Py_ssize_t at, Py_ssize_t n_keys)
     cdef _validate(self, header)

@@ -1,6 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """The look-up stage of the native core: CompiledLexicon, a compiled lexicon
-(fastpron/lexicon.py describes the binary) checked and used in place.
+(fastpron/lexicon.py describes the binary, fastpron/binary.py finds and checks
+the file) checked and used in place.
 
 The records, hash slots and inline look-ups it builds on are in _lookup.pxd.
 """
@@ -10,7 +11,7 @@ from libc.stdlib cimport malloc, calloc, free
 from libc.string cimport memcpy
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE
 
-from fastpron import lexicon as _lexicon
+from fastpron import binary as _binary
 
 
 # ---------------------------------------------------------------- the lexicon
@@ -21,7 +22,7 @@ cdef class CompiledLexicon:
     register model's tables, the variant map) are built in C memory at load."""
 
     def __cinit__(self, data not None, str origin="lexicon", bint verify_crc=True):
-        """`data`: the compiled lexicon, bytes or any read-only buffer (lexicon.load_binary
+        """`data`: the compiled lexicon, bytes or any read-only buffer (binary.load_binary
         maps the file); it is used in place and held for the lexicon's life.  `verify_crc`
         False skips the CRC of the body, for a caller that has just checked it on the same
         buffer (load_binary); the offsets are checked here all the same."""
@@ -39,8 +40,8 @@ cdef class CompiledLexicon:
         self.view.register_filter = NULL
         self.view.n_entries = 0
         self.origin = origin
-        header = _lexicon.read_header(data, origin, verify_crc)
-        self.syllables = _lexicon.syllable_strings(data, header)
+        header = _binary.read_header(data, origin, verify_crc)
+        self.syllables = _binary.syllable_strings(data, header)
         self.n_variants = header.n_variants
         PyObject_GetBuffer(data, &self.source, PyBUF_SIMPLE)
         self.holds_source = True
@@ -60,12 +61,12 @@ cdef class CompiledLexicon:
 
         # Section offsets, in the order lexicon.compile_entries writes them.
         cdef Py_ssize_t records_at, slots_at, register_at, variants_at
-        cdef Py_ssize_t pos = _lexicon.HEADER_SIZE
-        pos = _aligned(pos + 4 * (header.n_syllables + 1) + _lexicon.syllable_blob_size(data, header))
+        cdef Py_ssize_t pos = _binary.HEADER_SIZE
+        pos = _aligned(pos + 4 * (header.n_syllables + 1) + _binary.syllable_blob_size(data, header))
         records_at = pos
         pos = _aligned(pos + header.n_record_words * 4)
         slots_at = pos
-        pos = _aligned(pos + header.n_slots * _lexicon.SLOT_SIZE)
+        pos = _aligned(pos + header.n_slots * _binary.SLOT_SIZE)
         register_at = pos
         if header.n_register:
             pos = _aligned(pos + 16 + 12 * header.n_register)
@@ -73,7 +74,7 @@ cdef class CompiledLexicon:
         pos = pos + header.n_variants * 8
         if (pos > size or header.n_slots & (header.n_slots - 1) or header.n_slots <= header.n_entries
                 or header.n_record_words >= SLOT_INDEX):
-            raise _lexicon.LexiconError(f"{origin}: section sizes do not add up; rebuild it "
+            raise _binary.LexiconError(f"{origin}: section sizes do not add up; rebuild it "
                                         f"with `python -m fastpron.compile`")
         self.view.records = <const uint32_t*>(self.buffer + records_at)
         self.view.slots = <const Slot*>(self.buffer + slots_at)
@@ -103,7 +104,7 @@ cdef class CompiledLexicon:
             return
         for k in range(1, n_keys):
             if keys[k] <= keys[k - 1]:
-                raise _lexicon.LexiconError(f"{self.origin}: register key {k} is out of order; "
+                raise _binary.LexiconError(f"{self.origin}: register key {k} is out of order; "
                                             f"rebuild it with `python -m fastpron.compile`")
         self.view.register_threshold = parameters[0]
         self.view.register_unseen_pair = parameters[1]
@@ -132,7 +133,7 @@ cdef class CompiledLexicon:
                 self.view.register_chars[keys[k]] = weight
             elif keys[k] >> 21:
                 if keys[k] >> (64 - PAIR_WEIGHT_BITS) or not -PAIR_WEIGHT_BIAS <= weight < PAIR_WEIGHT_BIAS:
-                    raise _lexicon.LexiconError(f"{self.origin}: register pair {k} is out of range; "
+                    raise _binary.LexiconError(f"{self.origin}: register pair {k} is out of range; "
                                                 f"rebuild it with `python -m fastpron.compile`")
                 first, second = <uint32_t>((keys[k] >> 21) - 1), <uint32_t>(keys[k] & 0x1FFFFF)
                 h = pair_cell(&self.view, first, second)
@@ -155,7 +156,7 @@ cdef class CompiledLexicon:
             self.view.canon[k] = <uint32_t>k
         for k in range(n_pairs):
             if pairs[2 * k] > 0x10FFFF or pairs[2 * k + 1] > 0x10FFFF or (k and pairs[2 * k] <= pairs[2 * k - 2]):
-                raise _lexicon.LexiconError(f"{self.origin}: variant pair {k} is out of range or order; "
+                raise _binary.LexiconError(f"{self.origin}: variant pair {k} is out of range or order; "
                                             f"rebuild it with `python -m fastpron.compile`")
             if pairs[2 * k] < BMP_SIZE:
                 self.view.canon[pairs[2 * k]] = pairs[2 * k + 1]
@@ -184,26 +185,26 @@ cdef class CompiledLexicon:
                 n_readings = records[at] & 0xFFFF
                 key_length = records[at] >> 16
                 if key_length == 0 or key_length > self.view.max_key_len:
-                    raise _lexicon.LexiconError(f"{self.origin}: record {n_records} has a bad key length{fix}")
+                    raise _binary.LexiconError(f"{self.origin}: record {n_records} has a bad key length{fix}")
                 size = 1 if n_readings == PREFIX_ONLY else 1 + <uint64_t>n_readings * (2 + key_length)
                 if at + size > n_words:
-                    raise _lexicon.LexiconError(f"{self.origin}: record {n_records} runs past the end{fix}")
+                    raise _binary.LexiconError(f"{self.origin}: record {n_records} runs past the end{fix}")
                 if n_readings != PREFIX_ONLY:
                     for r in range(n_readings):
                         for k in range(key_length):
                             if records[at + 1 + r * (2 + key_length) + 2 + k] >= n_syllables:
-                                raise _lexicon.LexiconError(
+                                raise _binary.LexiconError(
                                     f"{self.origin}: record {n_records} names a syllable out of range{fix}")
                 starts[at >> 3] |= <uint8_t>(1 << (at & 7))
                 longest = key_length if key_length > longest else longest
                 at += <uint32_t>size
                 n_records += 1
             if n_records != self.view.n_entries:
-                raise _lexicon.LexiconError(f"{self.origin}: {n_records} records, the header says "
+                raise _binary.LexiconError(f"{self.origin}: {n_records} records, the header says "
                                             f"{self.view.n_entries}{fix}")
             if longest != self.view.max_key_len:
                 # The segmenter sizes its work by this number.
-                raise _lexicon.LexiconError(f"{self.origin}: the longest key has {longest} characters, the "
+                raise _binary.LexiconError(f"{self.origin}: the longest key has {longest} characters, the "
                                             f"header says {self.view.max_key_len}{fix}")
             for s in range(self.view.mask + 1):
                 slot = &self.view.slots[s]
@@ -212,10 +213,10 @@ cdef class CompiledLexicon:
                     continue
                 at = (slot.entry & SLOT_INDEX) - 1
                 if (slot.entry & SLOT_INDEX) == 0 or at >= n_words or not (starts[at >> 3] >> (at & 7)) & 1:
-                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} is out of range{fix}")
+                    raise _binary.LexiconError(f"{self.origin}: hash slot {s} is out of range{fix}")
                 n_readings = records[at] & 0xFFFF
                 if slot.entry & SLOT_HAS_READINGS and (n_readings == 0 or n_readings == PREFIX_ONLY):
-                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} names a key without readings{fix}")
+                    raise _binary.LexiconError(f"{self.origin}: hash slot {s} names a key without readings{fix}")
                 # A slot one character below its parent names a key one character longer:
                 # the writers read that many syllables from the record.
                 if slot.parent == NO_PARENT:
@@ -223,9 +224,9 @@ cdef class CompiledLexicon:
                 elif slot.parent < n_words and (starts[slot.parent >> 3] >> (slot.parent & 7)) & 1:
                     depth = (records[slot.parent] >> 16) + 1
                 else:
-                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} has a parent out of range{fix}")
+                    raise _binary.LexiconError(f"{self.origin}: hash slot {s} has a parent out of range{fix}")
                 if records[at] >> 16 != depth:
-                    raise _lexicon.LexiconError(f"{self.origin}: hash slot {s} names a key of the wrong "
+                    raise _binary.LexiconError(f"{self.origin}: hash slot {s} names a key of the wrong "
                                                 f"length{fix}")
                 bit = (slot_hash(slot.parent, slot.code_point) >> 32) & self.view.filter_mask
                 self.view.filter[bit >> 6] |= (<uint64_t>1) << (bit & 63)
@@ -234,7 +235,7 @@ cdef class CompiledLexicon:
                     self.view.root[slot.code_point].cost = slot.cost
             if empty == 0:
                 # find() stops at an empty slot; without one it would never stop.
-                raise _lexicon.LexiconError(f"{self.origin}: the hash table has no empty slot{fix}")
+                raise _binary.LexiconError(f"{self.origin}: the hash table has no empty slot{fix}")
         finally:
             free(starts)
 
@@ -270,10 +271,13 @@ cdef class CompiledLexicon:
 
     @property
     def variants(self):
-        """variant -> standard character, as compiled in.  Read from the buffer when asked
-        for (a user dictionary needs it), not at load: _load_variants has checked the pairs."""
+        """variant -> standard character, as compiled in.  Read from the buffer the first
+        time it is asked for (a user dictionary needs it), not at load; _load_variants
+        has checked the pairs."""
         cdef const uint32_t* pairs = <const uint32_t*>(self.buffer + self.variants_at)
-        return {chr(pairs[2 * k]): chr(pairs[2 * k + 1]) for k in range(self.n_variants)}
+        if self._variants is None:
+            self._variants = {chr(pairs[2 * k]): chr(pairs[2 * k + 1]) for k in range(self.n_variants)}
+        return dict(self._variants)
 
 
 cdef Py_ssize_t _aligned(Py_ssize_t pos):

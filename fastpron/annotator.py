@@ -7,8 +7,8 @@ import pathlib
 import threading
 from collections.abc import Iterable, Mapping
 
-from . import lexicon as _lexicon
-from .lexicon import Entry, LexiconError, make_reading
+from . import binary as _binary
+from .binary import LexiconError
 from .options import Options, Romanized, rendered_strings, syllable_flags, syllable_separator, variant_index
 from .syllable import SyllableError, parse_reading
 from .systems import check_syllable
@@ -19,6 +19,9 @@ OPT_LATIN_PUNCT = 2
 OPT_SANDHI = 4
 
 MAX_KEY_LENGTH = 64     # longest user-dictionary key
+
+# fastpron.lexicon (the TSV reader and compiler, and the dataclasses of its entries)
+# is imported where a user dictionary needs it, not at start-up.
 
 
 class BaseAnnotator:
@@ -263,6 +266,7 @@ class BaseAnnotator:
     def remove_word(self, key: str) -> None:
         """Hide `key` from the lexicon (or drop a user entry for it)."""
         _check_key(key)
+        from .lexicon import Entry
         with self._lock:
             self._user[key] = Entry(key, (), user=True)
             self._user_dictionary_changed()
@@ -272,6 +276,7 @@ class BaseAnnotator:
 
         With `replace`, the user dictionary becomes exactly `entries`.
         """
+        from .lexicon import Entry
         built = {}
         for key, readings in entries.items():
             if readings is None:
@@ -347,7 +352,7 @@ class Annotator(BaseAnnotator):
         from . import _core
         self._core_module = _core
         tsv = pathlib.Path(lexicon) if lexicon is not None else None
-        data, origin = _lexicon.load_binary(tsv, mapped=True)
+        data, origin = _binary.load_binary(tsv, mapped=True)
         # load_binary has checked the CRC of this very (read-only) mapping.
         self._core = _core.Core(_core.CompiledLexicon(data, origin, verify_crc=False))
         self._tables: dict[tuple, object] = {}
@@ -423,7 +428,8 @@ class Annotator(BaseAnnotator):
         return self._core.lookup(key)
 
     def _standard(self, key):
-        return _lexicon.canonical(key, self._core.base_lexicon.variants)
+        from .lexicon import canonical
+        return canonical(key, self._core.base_lexicon.variants)
 
     def _user_dictionary_changed(self):
         # (a copy first: other threads may add tables meanwhile)
@@ -431,8 +437,9 @@ class Annotator(BaseAnnotator):
         if not self._user:
             self._core.overlay_lexicon = None
             return
+        from .lexicon import compile_entries
         base = self._core.base_lexicon
-        data = _lexicon.compile_entries(self._user, base_syllables=base.syllables, variants=base.variants)
+        data = compile_entries(self._user, base_syllables=base.syllables, variants=base.variants)
         self._core.overlay_lexicon = self._core_module.CompiledLexicon(data, "user dictionary")
 
 
@@ -515,6 +522,7 @@ def _check_key(key) -> None:
 
 
 def _user_entry(key: str, readings) -> Entry:
+    from .lexicon import Entry, make_reading
     _check_key(key)
     if not readings:
         raise ValueError(f"give at least one reading for {key!r}")

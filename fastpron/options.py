@@ -11,7 +11,6 @@ suffix á, which decides the sandhi of the syllable before them.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import itertools
 
@@ -76,17 +75,50 @@ def syllable_separator(system: System) -> str:
     return _SEPARATORS.get(system, "-")
 
 
-@dataclasses.dataclass(frozen=True)
 class Options:
-    system: System = System.TL
-    tones: ToneStyle = ToneStyle.MARKS
-    sandhi: Sandhi = Sandhi.NONE
-    dialect: Dialect | None = None      # None: the usual reading, as the lexicon writes it
-    capitalize: bool = True
-    punctuation: Punctuation = Punctuation.LATIN
-    romanized: Romanized = Romanized.KEEP  # romanize/to_html: keep or convert TL/POJ words in the text
-    # True when `punctuation` was not asked for but follows the system (default_punctuation).
-    punctuation_follows_system: bool = True
+    """The output options of a call: frozen, compared and hashed by value (render
+    tables and the per-call cache are keyed by them).
+
+    It behaves as the frozen dataclass it was (init, repr, equality, hash, no
+    assignment), written out: importing dataclasses, and the inspect module it
+    loads, was about a quarter of fastpron's start-up.
+    """
+
+    _FIELDS = ("system", "tones", "sandhi", "dialect", "capitalize", "punctuation", "romanized",
+               "punctuation_follows_system")
+    __match_args__ = _FIELDS
+
+    def __init__(self, system: System = System.TL, tones: ToneStyle = ToneStyle.MARKS,
+                 sandhi: Sandhi = Sandhi.NONE,
+                 dialect: Dialect | None = None,             # None: the usual reading, as the lexicon writes it
+                 capitalize: bool = True, punctuation: Punctuation = Punctuation.LATIN,
+                 romanized: Romanized = Romanized.KEEP,      # romanize/to_html: keep or convert TL/POJ words
+                 punctuation_follows_system: bool = True):   # `punctuation` was not asked for (default_punctuation)
+        self.__dict__.update(system=system, tones=tones, sandhi=sandhi, dialect=dialect, capitalize=capitalize,
+                             punctuation=punctuation, romanized=romanized,
+                             punctuation_follows_system=punctuation_follows_system)
+
+    def _values(self) -> tuple:
+        return (self.system, self.tones, self.sandhi, self.dialect, self.capitalize, self.punctuation,
+                self.romanized, self.punctuation_follows_system)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self):
+        return hash(self._values())
+
+    def __repr__(self):
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self._FIELDS, self._values()))
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}")
 
     @classmethod
     def make(cls, system=System.TL, tones=ToneStyle.MARKS, sandhi=Sandhi.NONE, dialect=None,
@@ -106,7 +138,7 @@ class Options:
                    _parse_enum(Romanized, romanized, "romanized"), follows)
 
     def replace(self, **changes) -> "Options":
-        current = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}   # not asdict: it deep-copies
+        current = dict(zip(self._FIELDS, self._values()))
         if current.pop("punctuation_follows_system"):
             current["punctuation"] = None
         current.update(changes)

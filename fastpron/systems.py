@@ -17,7 +17,6 @@ import enum
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from .syllable import NEUTRAL_PREFIX, SyllableError, nfc_each, render_tailo, split_numbered
 
@@ -168,17 +167,25 @@ LATIN_SYSTEMS = (System.TL, System.POJ, System.TLPA, System.BP, System.TONGIONG)
 _FINAL = re.compile(r"(?P<vowels>[aeiour]*)(?P<nasal>nn)?(?P<coda>ng|m|n|p|t|k)?(?P<glottal>h)?\Z")
 
 
-@dataclass(frozen=True)
 class Parts:
-    """One syllable: ``--tsiunnh8`` -> neutral, "ts", "iu", nasal, "", glottal, 8."""
+    """One syllable: ``--tsiunnh8`` -> neutral, "ts", "iu", nasal, "", glottal, 8.
 
-    neutral: bool
-    initial: str  # "" for none
-    vowels: str  # "" for a syllabic m / ng
-    nasal: bool  # written -nn
-    coda: str  # "", m, n, ng, p, t, k
-    glottal: bool  # written -h
-    tone: int
+    (A plain class, not a dataclass: importing dataclasses is costly at start-up.)
+    """
+
+    __slots__ = ("neutral", "initial", "vowels", "nasal", "coda", "glottal", "tone")
+
+    def __init__(self, neutral: bool, initial: str, vowels: str, nasal: bool, coda: str, glottal: bool, tone: int):
+        self.neutral = neutral
+        self.initial = initial    # "" for none
+        self.vowels = vowels      # "" for a syllabic m / ng
+        self.nasal = nasal        # written -nn
+        self.coda = coda          # "", m, n, ng, p, t, k
+        self.glottal = glottal    # written -h
+        self.tone = tone
+
+    def __repr__(self):
+        return f"Parts({', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)})"
 
     @property
     def final(self) -> str:

@@ -81,7 +81,8 @@ def test_a_mapped_lexicon_is_read_in_place(tmp_path, monkeypatch):
     assert core.lookup("台灣") == ["Tai5-uan5"]
     empty = tmp_path / "empty.fpl"              # mmap refuses an empty file: it is read (and refused later)
     empty.write_bytes(b"")
-    assert lexicon._read_binary(empty, mapped=True)[0] == b""
+    from fastpron.binary import _read_binary
+    assert _read_binary(empty, mapped=True)[0] == b""
 
 
 def test_a_writable_or_misaligned_buffer_is_copied():
@@ -231,6 +232,24 @@ def test_the_fast_default_rendering_is_the_renderer():
                  for s in r.syllables for side in s.replace("/*", "/").split("/")}
     for syllable in sorted(syllables):
         assert render_tailo(syllable) == render(syllable, System.TL, ToneStyle.MARKS), syllable
+
+
+def test_the_table_writers_of_many_syllables_are_the_writers_of_one():
+    """render_tailo_all and capitalize_all (a render table's worth at once) give what
+    render_tailo and capitalize give one by one, for every syllable of the lexicon."""
+    from fastpron.syllable import nfc_each, render_tailo_all
+    from fastpron.systems import System, capitalize, capitalize_all, render
+    entries = lexicon.read_tsv(lexicon.DEFAULT_TSV)
+    syllables = sorted({side.lstrip("*") for e in entries.values() for r in e.readings
+                        for s in r.syllables for side in s.replace("/*", "/").split("/")})
+    marked = render_tailo_all(syllables)
+    assert marked == [render_tailo(s) for s in syllables]
+    for system in System:
+        rendered = [render(s, system) for s in syllables]
+        assert capitalize_all(rendered, system) == [capitalize(text, system) for text in rendered], system
+    assert render_tailo_all([]) == [] and nfc_each(["a\u0302\nb", "o\u0301"]) == ["\u00e2\nb", "\u00f3"]
+    with pytest.raises(SyllableError, match="tsiah"):
+        render_tailo_all(["tai5", "tsiah"])
 
 
 @pytest.mark.parametrize("damage, reason", [

@@ -288,3 +288,18 @@ def test_parsers_reject():
     assert parse_tl_syllable("ua") == "ua1"
     assert parse_poj_syllable("chhiūⁿ") == "tshiunn7"
     assert parse_poj_syllable("kŏ") == "ko9"
+
+
+def test_options_behave_as_the_frozen_dataclass_they_were():
+    import pickle
+    options = Options.make(system="poj")
+    assert options == Options.make(system="POJ") and hash(options) == hash(Options.make(system="POJ"))
+    assert options != Options.make() and options != "poj"
+    assert repr(Options()) == ("Options(system=<System.TL: 'tl'>, tones=<ToneStyle.MARKS: 'marks'>, "
+                               "sandhi=<Sandhi.NONE: 'none'>, dialect=None, capitalize=True, "
+                               "punctuation=<Punctuation.LATIN: 'latin'>, romanized=<Romanized.KEEP: 'keep'>, "
+                               "punctuation_follows_system=True)")
+    with pytest.raises(AttributeError, match="cannot assign to field 'system'"):
+        options.system = "tl"
+    assert pickle.loads(pickle.dumps(options)) == options
+    assert Options(*Options.make(tones="numbers")._values()) == Options.make(tones="numbers")
