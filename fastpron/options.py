@@ -187,11 +187,16 @@ def rendered_strings(syllables: list[str], options: Options) -> list[str]:
         texts = render_tailo_all([form.lower() for form in distinct])
     else:
         texts = [render(form, options.system, options.tones) for form in distinct]
-    rendered = dict(zip(distinct, zip(texts, capitalize_all(texts, options.system))))
-    if options.sandhi == Sandhi.AUTO:
-        return [text for triple in forms for form in triple for text in rendered[form]]
-    tripled = {form: pair * 3 for form, pair in rendered.items()}
-    return list(itertools.chain.from_iterable(map(tripled.__getitem__, plain)))
+    text_of = dict(zip(distinct, texts))
+    capital_of = dict(zip(distinct, capitalize_all(texts, options.system)))
+    # Filled a column at a time (no tuple per syllable: at start-up the garbage
+    # collector would walk them all, and more besides).
+    strings = [""] * (VARIANTS * len(plain))
+    for form in range(3):
+        column = plain if options.sandhi != Sandhi.AUTO else [triple[form] for triple in forms]
+        strings[2 * form::VARIANTS] = map(text_of.__getitem__, column)
+        strings[2 * form + 1::VARIANTS] = map(capital_of.__getitem__, column)
+    return strings
 
 
 def syllable_flags(syllables: list[str], options: Options) -> bytes:

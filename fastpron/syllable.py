@@ -35,7 +35,7 @@ _MARK_OF_DIGIT = {str(tone): mark for tone, mark in MARK_OF_TONE.items()}
 CHECKED_ENDINGS = ("p", "t", "k", "h")
 _LETTERS = re.compile(r"[a-z]+\Z")
 _NUMBERED = re.compile(r"(--)?([a-z]+)([1-9])\Z")
-_NUMBERED_LINES = re.compile(r"^(--)?([a-z]+)([1-9])$", re.MULTILINE)    # _NUMBERED, one per line
+_NUMBERED_ALL = re.compile(r"(?:(?:--)?[a-z]+[1-9]\n)*+(?:--)?[a-z]+[1-9]")  # _NUMBERED, one a line (fullmatch)
 
 
 class SyllableError(ValueError):
@@ -147,22 +147,24 @@ def render_tailo(syllable: str) -> str:
 
 def render_tailo_all(syllables: list[str]) -> list[str]:
     """render_tailo of each syllable: a render table needs thousands of them at
-    start-up, so they are split by one regex search over them all, each set of
-    letters finds its tone mark's place once, and one NFC call does them all."""
-    joined = "\n".join(syllables)
-    parts = _NUMBERED_LINES.findall(joined)
-    if len(parts) != len(syllables) or joined.count("\n") != len(syllables) - 1:
+    start-up, so they are checked by one regex match over them all, each spelling
+    finds its tone mark's place once, and one NFC call does them all."""
+    if not syllables:
+        return []
+    if not _NUMBERED_ALL.fullmatch("\n".join(syllables)):
         return [render_tailo(syllable) for syllable in syllables]     # it names the bad one
     places: dict[str, int] = {}
     decomposed = []
-    for neutral, letters, digit in parts:
-        mark = _MARK_OF_DIGIT.get(digit)
+    for syllable in syllables:
+        mark = _MARK_OF_DIGIT.get(syllable[-1])
+        letters = syllable[:-1]                  # with the neutral tone's "--", if any
         if mark:
             at = places.get(letters)
             if at is None:
-                at = places[letters] = tone_mark_position(letters) + 1
+                prefix = 2 if letters.startswith(NEUTRAL_PREFIX) else 0
+                at = places[letters] = prefix + tone_mark_position(letters[prefix:]) + 1
             letters = letters[:at] + mark + letters[at:]
-        decomposed.append(neutral + letters)
+        decomposed.append(letters)
     return nfc_each(decomposed)
 
 
