@@ -37,6 +37,9 @@ cdef enum:
     WRITE_ONCE = 0          # Core._write modes: see _render.pyx: write_once, write_twice, write_utf8
     WRITE_TWICE = 1
     WRITE_UTF8 = 2
+    SEGMENT_FAILED = 0      # segment_text: out of memory
+    SEGMENT_DONE = 1
+    SEGMENT_NEEDS_MODEL = 2 # segmented, but the register model's tables are to be built first
 
 KIND_NAMES = ("other", "char", "word", "unknown", "number")
 
@@ -98,15 +101,24 @@ cdef class Token:
         return (Token, self.astuple())
 
 
-cdef inline bint segment_text(const LexView* base, const LexView* overlay, const void* data, int kind,
-                              Py_ssize_t n, int32_t unknown_cost, int32_t other_cost, TokenBuffer* tokens,
-                              const uint32_t* number_sids) noexcept nogil:
-    """Segment, then choose the register's and the phrase-final readings."""
+cdef inline int segment_text(const LexView* base, const LexView* overlay, const void* data, int kind,
+                             Py_ssize_t n, int32_t unknown_cost, int32_t other_cost, TokenBuffer* tokens,
+                             const uint32_t* number_sids) noexcept nogil:
+    """Segment, then choose the register's and the phrase-final readings: SEGMENT_DONE,
+    SEGMENT_FAILED (out of memory) or SEGMENT_NEEDS_MODEL (see choose_readings)."""
     if not segment(base, overlay, data, kind, n, unknown_cost, other_cost, tokens, number_sids):
-        return False
-    choose_register_readings(tokens, base, data, kind)
+        return SEGMENT_FAILED
+    return choose_readings(tokens, base, data, kind)
+
+
+cdef inline int choose_readings(TokenBuffer* tokens, const LexView* base, const void* data, int kind) noexcept nogil:
+    """The register's and the phrase-final readings; SEGMENT_NEEDS_MODEL, with nothing
+    chosen, when the register model's tables are needed and not built yet: the caller
+    builds them (CompiledLexicon.build_register, under the GIL) and calls again."""
+    if not choose_register_readings(tokens, base, data, kind):
+        return SEGMENT_NEEDS_MODEL
     choose_final_readings(tokens)
-    return True
+    return SEGMENT_DONE
 
 
 cdef class Core:
@@ -149,7 +161,7 @@ cdef class Core:
         cdef const void* data = PyUnicode_DATA(text)
         cdef Py_ssize_t n = len(text), t
         cdef const LexView* overlay_view = &overlay.view if overlay is not None else NULL
-        cdef bint ok
+        cdef int status
         cdef CToken* token
         cdef const uint32_t* number_sids = self.number_sids if self.numbers else NULL
         if tokens.items == NULL:
@@ -160,13 +172,18 @@ cdef class Core:
                 raise MemoryError("fastpron: out of memory while segmenting")
         if n >= RELEASE_GIL_FROM:
             with nogil:
-                ok = segment_text(&base.view, overlay_view, data, kind, n, self.unknown_cost, self.other_cost,
-                                  tokens, number_sids)
+                status = segment_text(&base.view, overlay_view, data, kind, n, self.unknown_cost, self.other_cost,
+                                      tokens, number_sids)
         else:                               # a few microseconds: not worth handing the GIL over
-            ok = segment_text(&base.view, overlay_view, data, kind, n, self.unknown_cost, self.other_cost,
-                              tokens, number_sids)
-        if not ok:
+            status = segment_text(&base.view, overlay_view, data, kind, n, self.unknown_cost, self.other_cost,
+                                  tokens, number_sids)
+        if status == SEGMENT_FAILED:
             raise MemoryError("fastpron: out of memory while segmenting")
+        if status == SEGMENT_NEEDS_MODEL:
+            # The first text with a news reading: the register model's tables are built
+            # now, under the GIL, not at load.
+            base.build_register()
+            choose_readings(tokens, &base.view, data, kind)
         if picks:
             # A pick names a token by its start offset; picks that match no
             # token, or a reading the token lacks, are ignored.

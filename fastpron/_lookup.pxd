@@ -26,6 +26,8 @@ cdef extern from *:
     #define FP_PREFETCH(address) __builtin_prefetch(address)
     #define FP_SLOT_EXTENDS 0x80000000u
     #define FP_NO_PARENT 0xFFFFFFFFu
+    #define FP_LOAD_ACQUIRE(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+    #define FP_STORE_RELEASE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
     #endif
     """
     const uint64_t MIX1 "FP_MIX1"
@@ -34,6 +36,9 @@ cdef extern from *:
     # Slot.entry: record offset + 1 in the low bits, flags in the high ones (lexicon.py: SLOT_*).
     const uint32_t SLOT_EXTENDS "FP_SLOT_EXTENDS"
     const uint32_t NO_PARENT "FP_NO_PARENT"
+    # A flag that one thread sets, under the GIL, after filling tables that others read without it.
+    int load_acquire "FP_LOAD_ACQUIRE"(const int* flag) nogil
+    void store_release "FP_STORE_RELEASE"(int* flag, int value) nogil
 
 cdef enum:
     BMP_SIZE = 0x10000
@@ -77,8 +82,9 @@ cdef struct LexView:
     const uint64_t* register_keys    # the register model (lexicon.RegisterModel.keys), sorted
     const int32_t* register_weights
     Py_ssize_t n_register            # 0: no register model
-    int32_t* register_chars          # BMP code point -> its weight, built on load
-    uint64_t* register_pairs         # pair key and weight by hash (see _model.pyx: pair_weight), built on load
+    int register_built               # the three tables below are built (CompiledLexicon.build_register)
+    int32_t* register_chars          # BMP code point -> its weight, built on first use
+    uint64_t* register_pairs         # pair key and weight by hash (see _model.pyx: pair_weight), likewise
     uint64_t register_mask
     uint64_t* register_filter        # one bit per pair_bit: 0 means the model has no such pair (most of speech's)
     uint64_t register_filter_mask
@@ -100,6 +106,7 @@ cdef class CompiledLexicon:
     cdef dict _variants              # the variants property's dict, built when first read
     cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs)
     cdef _load_register(self, Py_ssize_t at, Py_ssize_t n_keys)
+    cdef int build_register(self) except -1
     cdef _validate(self, header)
     cdef const uint32_t* record_of(self, str key)
 
@@ -144,6 +151,11 @@ cdef inline bint pair_may_exist(const LexView* lex, Py_UCS4 first, Py_UCS4 secon
     cdef uint64_t bit = ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0xC2B2AE3D27D4EB4F) >> 40) \
         & lex.register_filter_mask
     return (lex.register_filter[bit >> 6] >> (bit & 63)) & 1
+
+
+cdef inline bint register_ready(const LexView* lex) noexcept nogil:
+    """Are the register model's tables built?  (Read without the GIL; see build_register.)"""
+    return load_acquire(&lex.register_built)
 
 
 cdef inline bint is_han(Py_UCS4 cp) noexcept nogil:

@@ -19,7 +19,8 @@ from fastpron import binary as _binary
 cdef class CompiledLexicon:
     """A compiled lexicon (see fastpron/lexicon.py), checked, and read where it lies: in the
     caller's bytes or the mapped file.  Only the look-up aids (root cells, filters, the
-    register model's tables, the variant map) are built in C memory at load."""
+    variant map) are built in C memory at load, and the register model's tables on the
+    first text that needs them (build_register)."""
 
     def __cinit__(self, data not None, str origin="lexicon", bint verify_crc=True):
         """`data`: the compiled lexicon, bytes or any read-only buffer (binary.load_binary
@@ -35,6 +36,7 @@ cdef class CompiledLexicon:
         self.view.astral_variants = NULL
         self.view.n_astral_variants = 0
         self.view.n_register = 0
+        self.view.register_built = 0
         self.view.register_chars = NULL
         self.view.register_pairs = NULL
         self.view.register_filter = NULL
@@ -96,21 +98,40 @@ cdef class CompiledLexicon:
         self._load_variants(<const uint32_t*>(self.buffer + variants_at), header.n_variants)
 
     cdef _load_register(self, Py_ssize_t at, Py_ssize_t n_keys):
-        """The register model: its three constants, then sorted keys and their weights."""
+        """The register model: its three constants, then sorted keys and their weights.
+
+        They are checked here; the tables the model is read through are built by
+        build_register, on the first text that needs the model (most texts never do,
+        a start-up's first sentence seldom does, and they take a millisecond or two)."""
         cdef const int32_t* parameters = <const int32_t*>(self.buffer + at)
         cdef const uint64_t* keys = <const uint64_t*>(self.buffer + at + 16)
+        cdef const int32_t* weights = <const int32_t*>(self.buffer + at + 16 + 8 * n_keys)
         cdef Py_ssize_t k
         if n_keys == 0:
             return
-        for k in range(1, n_keys):
-            if keys[k] <= keys[k - 1]:
+        for k in range(n_keys):
+            if k and keys[k] <= keys[k - 1]:
                 raise _binary.LexiconError(f"{self.origin}: register key {k} is out of order; "
+                                            f"rebuild it with `python -m fastpron.compile`")
+            if keys[k] >> 21 and (keys[k] >> (64 - PAIR_WEIGHT_BITS)
+                                  or not -PAIR_WEIGHT_BIAS <= weights[k] < PAIR_WEIGHT_BIAS):
+                raise _binary.LexiconError(f"{self.origin}: register pair {k} is out of range; "
                                             f"rebuild it with `python -m fastpron.compile`")
         self.view.register_threshold = parameters[0]
         self.view.register_unseen_pair = parameters[1]
         self.view.register_unknown = parameters[2]
         self.view.register_keys = keys
-        self.view.register_weights = <const int32_t*>(self.buffer + at + 16 + 8 * n_keys)
+        self.view.register_weights = weights
+        self.view.n_register = n_keys
+
+    cdef int build_register(self) except -1:
+        """The register model's tables, from the keys _load_register checked: once, under the GIL
+        (Core calls it when choose_register_readings finds them missing).  Readers without the GIL
+        see register_ready only after every table is filled."""
+        cdef Py_ssize_t k, n_keys = self.view.n_register
+        cdef const uint64_t* keys = self.view.register_keys
+        if n_keys == 0 or register_ready(&self.view):
+            return 0
         # One memory access a character: BMP characters by code point, pairs in a hash
         # table (at most half full) whose cells hold key and weight together.
         cdef uint64_t size = 2, h
@@ -122,6 +143,10 @@ cdef class CompiledLexicon:
         self.view.register_pairs = <uint64_t*>calloc(size, sizeof(uint64_t))
         self.view.register_filter = <uint64_t*>calloc(size * 4 // 64, sizeof(uint64_t))     # 4 bits a cell
         if self.view.register_chars == NULL or self.view.register_pairs == NULL or self.view.register_filter == NULL:
+            free(self.view.register_chars)
+            free(self.view.register_pairs)
+            free(self.view.register_filter)
+            self.view.register_chars, self.view.register_pairs, self.view.register_filter = NULL, NULL, NULL
             raise MemoryError()
         self.view.register_mask = size - 1
         self.view.register_filter_mask = size * 4 - 1
@@ -132,9 +157,6 @@ cdef class CompiledLexicon:
             if keys[k] < BMP_SIZE:
                 self.view.register_chars[keys[k]] = weight
             elif keys[k] >> 21:
-                if keys[k] >> (64 - PAIR_WEIGHT_BITS) or not -PAIR_WEIGHT_BIAS <= weight < PAIR_WEIGHT_BIAS:
-                    raise _binary.LexiconError(f"{self.origin}: register pair {k} is out of range; "
-                                                f"rebuild it with `python -m fastpron.compile`")
                 first, second = <uint32_t>((keys[k] >> 21) - 1), <uint32_t>(keys[k] & 0x1FFFFF)
                 h = pair_cell(&self.view, first, second)
                 while self.view.register_pairs[h]:
@@ -143,7 +165,13 @@ cdef class CompiledLexicon:
                 h = ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0xC2B2AE3D27D4EB4F) >> 40) \
                     & self.view.register_filter_mask        # as pair_may_exist reads it
                 self.view.register_filter[h >> 6] |= (<uint64_t>1) << (h & 63)
-        self.view.n_register = n_keys
+        store_release(&self.view.register_built, 1)
+        return 0
+
+    @property
+    def register_tables_built(self):
+        """Whether the register model's tables are built yet (build_register)."""
+        return bool(register_ready(&self.view))
 
     cdef _load_variants(self, const uint32_t* pairs, Py_ssize_t n_pairs):
         """The BMP map (identity but for variants) and the sorted astral pairs."""

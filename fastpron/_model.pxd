@@ -6,6 +6,7 @@
 from fastpron._lookup cimport LexView
 from fastpron._segment cimport TokenBuffer
 
-cdef void choose_register_readings(TokenBuffer* tokens, const LexView* lex, const void* data,
+# False (and nothing changed) when the register model's tables are needed but not built yet.
+cdef bint choose_register_readings(TokenBuffer* tokens, const LexView* lex, const void* data,
                                    int kind) noexcept nogil
 cdef void choose_final_readings(TokenBuffer* tokens) noexcept nogil

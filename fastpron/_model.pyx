@@ -7,7 +7,7 @@ its tokens' news readings; a token at the end of a phrase takes its final readin
 from libc.stdint cimport uint32_t, uint64_t, int32_t, int64_t
 
 from fastpron._lookup cimport (LexView, PyUnicode_READ, record_readings, record_reading, pair_cell, pair_may_exist,
-                               is_han, standard_char, BMP_SIZE, SLOT_FINAL, SLOT_NEWS, READING_FINAL,
+                               register_ready, is_han, standard_char, BMP_SIZE, SLOT_FINAL, SLOT_NEWS, READING_FINAL,
                                READING_NEWS, PAIR_WEIGHT_BITS, PAIR_WEIGHT_BIAS)
 from fastpron._segment cimport CToken, TokenBuffer, KIND_OTHER, KIND_CHAR, KIND_WORD, KIND_NUMBER
 
@@ -97,22 +97,30 @@ cdef inline bint ends_sentence_token(const CToken* token, const void* data, int 
     return token.kind == KIND_OTHER and ends_register_sentence(data, kind, token.start, token.end)
 
 
-cdef void choose_register_readings(TokenBuffer* tokens, const LexView* lex, const void* data,
+cdef bint choose_register_readings(TokenBuffer* tokens, const LexView* lex, const void* data,
                                    int kind) noexcept nogil:
     """In each sentence that reads as news, a token takes its READING_NEWS reading.
 
     A sentence runs up to and including a token of other text that ends it (。！？!?
     or a line break).  Only the sentences around tokens that have a news reading are
-    found and scored: most text is never looked at twice."""
+    found and scored: most text is never looked at twice.
+
+    Returns False, having changed nothing, when a token has a news reading but the
+    model's tables are not built yet: the caller builds them (CompiledLexicon.build_register,
+    under the GIL) and calls again."""
     cdef Py_ssize_t t = 0, first, end, u
     cdef CToken* items = tokens.items
     cdef int r
+    cdef bint ready
     if lex.n_register == 0:
-        return
+        return True
+    ready = register_ready(lex)
     while t < tokens.length:
         if not has_news_reading(&items[t]):
             t += 1
             continue
+        if not ready:
+            return False
         first = t
         while first > 0 and not ends_sentence_token(&items[first - 1], data, kind):
             first -= 1
@@ -126,6 +134,7 @@ cdef void choose_register_readings(TokenBuffer* tokens, const LexView* lex, cons
                     if r:
                         items[u].choice = r
         t = end
+    return True
 
 
 # ---------------------------------------------------------------- phrase ends

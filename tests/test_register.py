@@ -47,6 +47,24 @@ def test_the_model_of_the_small_lexicon(tmp_path):
         assert annotator.romanize("人行路") == "Lâng kiânn-lōo"         # 0 - 100 - 100 < 500 × 3
 
 
+def test_the_model_tables_are_built_by_the_first_text_that_needs_them():
+    """Not at load (a start-up's first sentence seldom needs them); under the GIL, once,
+    however many threads ask at the same time; the readings are the same either way."""
+    from concurrent.futures import ThreadPoolExecutor
+    annotator = Annotator()
+    lexicon_ = annotator._core.base_lexicon
+    assert not lexicon_.register_tables_built
+    assert annotator.romanize("先生講，學生恬恬聽。") == "Sian-sinn kóng, ha̍k-sing tiām-tiām thiann."
+    assert not lexicon_.register_tables_built                     # no word there has a news reading
+    assert annotator.romanize(SPEECH) == "Guá kah i khì tsia̍h-pn̄g."
+    assert lexicon_.register_tables_built                         # 佮 has one: the sentence is scored
+    annotator = Annotator()
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(annotator.romanize, [NEWS + SPEECH] * 8))
+    assert annotator._core.base_lexicon.register_tables_built
+    assert set(results) == {Annotator().romanize(NEWS + SPEECH)} and "kap" in results[0] and "kah" in results[0]
+
+
 def test_a_user_word_has_no_news_reading(tmp_path):
     annotator = Annotator(lexicon=small_tsv(tmp_path))
     annotator.add_word("人", "lâng", "jîn")
