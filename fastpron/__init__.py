@@ -19,7 +19,7 @@ such as Dask, `fastpron.corpus` and docs/corpus.md.
 
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock   # threading.Lock itself; importing threading costs start-up 0.7 ms
 
 from .annotator import Annotator
 from .binary import LexiconError
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 _default: Annotator | None = None
-_default_lock = threading.Lock()
+_default_lock = allocate_lock()
 
 
 def default_annotator() -> Annotator:

@@ -127,8 +127,8 @@ def read_header(data, name: str = "lexicon", verify_crc: bool = True) -> Header:
 
 
 # A stored syllable: numbered, lower case, with its alternants (fastpron/syllable.py).
-_STORED_SYLLABLE = re.compile(r"(?:--)?[a-z]+[1-9](?:/\*?(?:--)?[a-z]+[1-9])*\Z")
-_STORED_SYLLABLES = re.compile(r"(?:(?:--)?[a-z]+[1-9](?:/\*?(?:--)?[a-z]+[1-9])*\n)*\Z")   # each ends in \n
+_STORED_SYLLABLE = r"(?:--)?[a-z]+[1-9](?:/\*?(?:--)?[a-z]+[1-9])*"
+_STORED_SYLLABLES = re.compile(rf"(?:{_STORED_SYLLABLE}\n)*\Z")      # each ends in \n
 
 
 def _corrupt(header: Header, what: str) -> LexiconError:
@@ -152,7 +152,7 @@ def syllable_strings(data, header: Header) -> list[str]:
         raise _corrupt(header, f"syllable table: {err}") from None
     # One match over them all; a syllable holds no newline, so none can hide a bad one.
     if not _STORED_SYLLABLES.match("\n".join(syllables + [""])):
-        bad = next(s for s in syllables if not _STORED_SYLLABLE.match(s))
+        bad = next(s for s in syllables if not re.fullmatch(_STORED_SYLLABLE, s))
         raise _corrupt(header, f"syllable {bad!r}")
     return syllables
 
