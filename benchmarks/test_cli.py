@@ -6,9 +6,16 @@
   child process, its CPU time from ``getrusage(RUSAGE_CHILDREN)``: start-up,
   reading, decoding, romanising, encoding and writing, all of it.
 * ``cli jobs``, timed in wall time, as a speed-up must be: ``fastpron --jobs 1``
-  and ``--jobs 2`` on the same file, and the GIL-free yardstick of the thread
+  and ``--jobs 2`` on the same file, for the text format and for the four
+  others (``--format html``, ``json``, ``jsonl``, ``tsv``: their output is 20 to
+  30 times the input's size), and the GIL-free yardstick of the thread
   benchmark, ``zlib.compress`` of the file's 256 KB pieces in 1 and 2 threads,
   which says whether the shared machine had a second core to give.
+
+Each round writes a new output file (the last one is removed first, untimed):
+rewriting a file in place makes its ``close`` wait for the old blocks to be
+flushed on some file systems (ext4's ``auto_da_alloc``), a cost of the disk and
+not of the command line, and a large one beside a gigabyte of JSON.
 
 Each child's output is checked once: as many lines as the input.  One more,
 untimed run records the command line's peak resident memory (``ru_maxrss``,
@@ -62,17 +69,22 @@ PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=Tr
 
 
 def _cli(path, *args, info: dict):
-    """A round of the command line on `path`, and, once, its peak resident memory into info."""
+    """A round of the command line on `path`, the untimed set-up of a round (the last
+    output removed), and, once, its peak resident memory into info."""
     out = path.with_name("out.txt")
     command = [sys.executable, "-m", "fastpron", "--quiet", *args, str(path), "-o", str(out)]
 
     def run():
         subprocess.run(command, check=True, stdin=subprocess.DEVNULL)
 
+    def setup():
+        out.unlink(missing_ok=True)
+
     def peak():
+        setup()
         result = subprocess.run([sys.executable, "-c", PEAK, *command], check=True, capture_output=True)
         info["max_rss_mib"] = int(result.stdout) / 1024                 # ru_maxrss is in KiB
-    return run, out, peak
+    return run, out, peak, setup
 
 
 def _check_lines(out, text: str) -> None:
@@ -109,22 +121,30 @@ def test_cli_one_job(benchmark, short_lines_file):
     path, text = short_lines_file
     benchmark.extra_info.update(label="fastpron CLI, 1 job (child process)", bytes=corpus.nbytes(text),
                                 lines=text.count("\n"))
-    run, out, peak = _cli(path, info=benchmark.extra_info)
-    benchmark.pedantic(run, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    run, out, peak, setup = _cli(path, info=benchmark.extra_info)
+    benchmark.pedantic(run, setup=setup, rounds=ROUNDS, iterations=1, warmup_rounds=1)
     _check_lines(out, text)
     peak()
 
 
-JOB_CASES = [("zlib", 1), ("zlib", 2), ("cli", 1), ("cli", 2)]
+# (what, format, jobs): the yardstick, then the command line in each format
+FORMATS = ("text", "html", "json", "jsonl", "tsv")
+JOB_CASES = [("zlib", None, 1), ("zlib", None, 2)] + [("cli", fmt, jobs) for fmt in FORMATS for jobs in (1, 2)]
+
+
+def cli_label(fmt: str, jobs: int) -> str:
+    """The text format's label is the one the report has always read; the others name their format."""
+    return f"fastpron CLI{'' if fmt == 'text' else f' --format {fmt}'}, {jobs} job{'s' if jobs > 1 else ''}"
 
 
 @pytest.mark.benchmark(group="cli jobs", timer=time.perf_counter)
-@pytest.mark.parametrize(("what", "jobs"), JOB_CASES, ids=[f"{w}-{j}" for w, j in JOB_CASES])
-def test_cli_jobs(benchmark, fastpron, short_lines_file, what, jobs):
+@pytest.mark.parametrize(("what", "fmt", "jobs"), JOB_CASES,
+                         ids=[f"{w}-{j}" if f in (None, "text") else f"{w}-{f}-{j}" for w, f, j in JOB_CASES])
+def test_cli_jobs(benchmark, fastpron, short_lines_file, what, fmt, jobs):
     path, text = short_lines_file
-    plural = "s" if jobs > 1 else ""
+    setup = None
     if what == "zlib":
-        label = f"zlib.compress (yardstick), {jobs} thread{plural}"
+        label = f"zlib.compress (yardstick), {jobs} thread{'s' if jobs > 1 else ''}"
         pieces = [piece.encode("utf-8") for piece in _pieces(text)]
         pool = ThreadPoolExecutor(jobs)
         list(pool.map(lambda p: zlib.compress(p, 1), pieces[:jobs]))
@@ -133,12 +153,13 @@ def test_cli_jobs(benchmark, fastpron, short_lines_file, what, jobs):
             for _ in pool.map(lambda p: zlib.compress(p, 1), pieces):
                 pass
     else:
-        label = f"fastpron CLI, {jobs} job{plural}"
-        run, out, peak = _cli(path, "--jobs", str(jobs), info=benchmark.extra_info)
-    benchmark.extra_info.update(label=label, bytes=corpus.nbytes(text), jobs=jobs)
-    benchmark.pedantic(run, rounds=JOB_ROUNDS, iterations=1, warmup_rounds=1 if what == "cli" else 0)
+        label = cli_label(fmt, jobs)
+        run, out, peak, setup = _cli(path, "--format", fmt, "--jobs", str(jobs), info=benchmark.extra_info)
+    benchmark.extra_info.update(label=label, bytes=corpus.nbytes(text), jobs=jobs, format=fmt)
+    benchmark.pedantic(run, setup=setup, rounds=JOB_ROUNDS, iterations=1, warmup_rounds=1 if what == "cli" else 0)
     if what == "zlib":
         pool.shutdown()
     else:
         _check_lines(out, text)
         peak()
+        out.unlink()                        # up to 1.5 GB of JSON

@@ -25,7 +25,6 @@ import re
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from json.encoder import encode_basestring      # what json.dumps(s, ensure_ascii=False) writes
 
 from .lexicon import LexiconError
 from .options import Punctuation, Sandhi  # noqa: F401 (re-exported for scripts)
@@ -154,56 +153,22 @@ class Renderer:
     def __init__(self, annotator, args):
         self.annotator = annotator
         self.format = args.format
-        self.romanize_options = dict(capitalize=not args.no_capitalize,
-                                     punctuation="keep" if args.keep_punctuation else None)
+        self.options = dict(capitalize=not args.no_capitalize, punctuation="keep" if args.keep_punctuation else None)
         if args.convert_romanized:
-            self.romanize_options["romanized"] = "convert"
-        self.html_options = dict(romanized="convert") if args.convert_romanized else {}
+            self.options["romanized"] = "convert"
+        # format_lines writes exactly one newline a line, or raises: its output's lines
+        # need no counting (under the GIL, over output 20 to 40 times the input's size).
+        self.counted = self.format != "text"
 
     def __call__(self, block: str) -> bytes:
         if self.format == "text":
             # A newline is a hard boundary for the core: no word, tone group, capital or
             # space crosses it, so the block's output is the lines' outputs, newlines kept
             # (tests/test_batch.py checks it line by line).
-            return self.annotator.romanize(block, **self.romanize_options).encode("utf-8")
-        lines = block[:-1].split("\n")
-        if self.format == "html":
-            return ("\n".join(self.annotator.to_html_many(lines, **self.html_options)) + "\n").encode("utf-8")
-        if self.format == "tsv":
-            return self._tsv(lines)
-        tokens = self.annotator.to_json_many(lines, as_bytes=True)
-        out = []
-        if self.format == "json":
-            for line, array in zip(lines, tokens):
-                out += (b'{"text": ', encode_basestring(line).encode("utf-8"), b', "tokens": ', array, b"}\n")
-        else:
-            readings = self.annotator.romanize_many(lines, **self.romanize_options)
-            for line, reading, array in zip(lines, readings, tokens):
-                out += (b'{"text": ', encode_basestring(line).encode("utf-8"), b', "reading": ',
-                        encode_basestring(reading).encode("utf-8"), b', "tokens": ', array, b"}\n")
-        return b"".join(out)
-
-    def _tsv(self, lines: list[str]) -> bytes:
-        readings = self.annotator.romanize_many(lines, **self.romanize_options)
-        out = []
-        for line, reading, tokens in zip(lines, readings, self.annotator.annotate_many(lines)):
-            words = []
-            for token in tokens:
-                if token.kind == "other":
-                    words += token.text.split()
-                else:
-                    words.append(token.text)
-            out.append(f"{tsv_field(line)}\t{tsv_field(reading)}\t{tsv_field(' '.join(words))}\n")
-        return "".join(out).encode("utf-8")
-
-
-_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\r": "\\r", "\n": "\\n"}
-_TSV_SPECIAL = re.compile(r"[\\\t\r\n]")
-
-
-def tsv_field(value: str) -> str:
-    """A TSV field: backslash, tab, CR and newline written as \\\\ \\t \\r \\n."""
-    return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES[m.group()], value) if _TSV_SPECIAL.search(value) else value
+            return self.annotator.romanize(block, **self.options).encode("utf-8")
+        # The other formats: one core call for the block too, which segments it once
+        # and writes each line's output without the GIL (Annotator.format_lines).
+        return self.annotator.format_lines(block, self.format, **self.options)
 
 
 # ---------------------------------------------------------------- reading blocks
@@ -296,9 +261,10 @@ def process(render: Renderer, block: bytes, errors: str) -> Result:
     if b"\r" in block:                       # (memchr on the bytes: quicker than on the str)
         text = text.replace("\r\n", "\n")   # one CR before each line end, as a text file's line ends
     output = render(text)
-    written = output.count(b"\n")
-    if written != lines:                    # never expected: say so rather than lose a line
-        raise RuntimeError(f"{lines} lines in, {written} out; please report this")
+    if not render.counted:
+        written = output.count(b"\n")
+        if written != lines:                # never expected: say so rather than lose a line
+            raise RuntimeError(f"{lines} lines in, {written} out; please report this")
     return Result(output, lines, replaced)
 
 

@@ -22,8 +22,11 @@ from fastpron._lookup cimport (PyUnicode_KIND, PyUnicode_DATA, PyUnicode_DecodeU
 from fastpron._segment cimport (CToken, segment, token_reading, token_syllables, syllable_id,
                                 KIND_OTHER, KIND_UNKNOWN, NUMBER_COST, MONTH_COST, RELEASE_GIL_FROM)
 from fastpron._model cimport choose_register_readings, choose_final_readings
-from fastpron._render cimport (TextBuffer, VARIANTS, OPT_SANDHI, spoken_form, variant_index,
-                               write_romanized, write_html, write_json, write_once, write_utf8, write_twice)
+from fastpron._render cimport (TextBuffer, TableView, VARIANTS, OPT_SANDHI, OUT_UTF8, LINES_NO_MEMORY, LINES_BROKEN,
+                               spoken_form, variant_index,
+                               write_romanized, write_html, write_json, write_once, write_utf8, write_twice,
+                               write_lines)
+from cpython.bytes cimport PyBytes_FromStringAndSize
 
 from fastpron import binary as _binary
 from fastpron.syllable import join_reading
@@ -121,6 +124,29 @@ cdef inline int choose_readings(TokenBuffer* tokens, const LexView* base, const 
     return SEGMENT_DONE
 
 
+cdef inline bint tokens_reserve(TokenBuffer* tokens, Py_ssize_t n) noexcept nogil:
+    """Room for the tokens of a text of n characters, if there is none yet: about one
+    token per 1.4 characters of text, so that most calls never grow it."""
+    if tokens.items == NULL:
+        tokens.capacity = min(n - n // 4, 1 << 16) + 16
+        tokens.items = <CToken*>malloc(tokens.capacity * sizeof(CToken))
+    return tokens.items != NULL
+
+
+cdef int segment_lines(const LexView* base, const LexView* overlay, const void* data, int kind, Py_ssize_t n,
+                       int32_t unknown_cost, int32_t other_cost, const uint32_t* number_sids, int format,
+                       const TableView* table, int options, int reading_options, TokenBuffer* tokens,
+                       TextBuffer* out, TextBuffer* line, TokenBuffer* line_buffer) noexcept nogil:
+    """Core.format_lines' work, all of it without the GIL: segment the text, then
+    write its lines (LINES_DONE, or what went wrong)."""
+    # The caller has built the register model's tables (Core.format_lines), so
+    # segment_text cannot stop for them here.
+    if not (tokens_reserve(tokens, n) and segment_text(base, overlay, data, kind, n, unknown_cost, other_cost,
+                                                       tokens, number_sids) == SEGMENT_DONE):
+        return LINES_NO_MEMORY
+    return write_lines(format, tokens, data, kind, n, table, options, reading_options, out, line, line_buffer)
+
+
 cdef class Core:
     """Segmenter and renderer over a base lexicon and an optional user overlay."""
 
@@ -164,12 +190,8 @@ cdef class Core:
         cdef int status
         cdef CToken* token
         cdef const uint32_t* number_sids = self.number_sids if self.numbers else NULL
-        if tokens.items == NULL:
-            # about one token per 1.4 characters of text: no regrowth for most calls
-            tokens.capacity = min(n - n // 4, 1 << 16) + 16
-            tokens.items = <CToken*>malloc(tokens.capacity * sizeof(CToken))
-            if tokens.items == NULL:
-                raise MemoryError("fastpron: out of memory while segmenting")
+        if not tokens_reserve(tokens, n):
+            raise MemoryError("fastpron: out of memory while segmenting")
         if n >= RELEASE_GIL_FROM:
             with nogil:
                 status = segment_text(&base.view, overlay_view, data, kind, n, self.unknown_cost, self.other_cost,
@@ -329,6 +351,66 @@ cdef class Core:
             else:
                 free(scratch.data)
 
+    def format_lines(self, str text not None, str fmt not None, Table table not None, int options=0,
+                     int reading_options=0, Lexicon overlay=None):
+        """Each line of `text` (lines end with a newline; the last may lack it) in
+        the command line's format `fmt`, as UTF-8 bytes with a newline after each
+        line's output: "text" (romanize's), "html" (to_html's), "json" ({"text":
+        the line, "tokens": to_json's array}), "jsonl" (with "reading": the line
+        romanised with `reading_options`) or "tsv" (the line, its romanisation,
+        the words).  `options` are the OPT_* bits of the main writer (romanize
+        for "text", to_html, to_json).  The text is segmented once and every line
+        written from its tokens, without the GIL for a long text: the same output
+        as one call per line (see _render.pyx: write_lines), in one call a block.
+        """
+        cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0, NULL, 0, 0)
+        cdef TokenBuffer line_buffer = TokenBuffer(NULL, 0, 0, NULL, 0, 0)
+        cdef TextBuffer out = TextBuffer(NULL, OUT_UTF8, True, 0, 0, 0, 0, False, b"text")
+        cdef TextBuffer line = TextBuffer(NULL, 4, True, 0, 0, 0, 0, False, NULL)
+        cdef int format = LINE_FORMATS.index(fmt) if fmt in LINE_FORMATS else -1
+        cdef const void* data = PyUnicode_DATA(text)
+        cdef int kind = PyUnicode_KIND(text)
+        cdef Py_ssize_t n = len(text)
+        cdef int status
+        cdef const LexView* base_view = &self.base.view
+        cdef const LexView* overlay_view = &overlay.view if overlay is not None else NULL
+        cdef const uint32_t* number_sids = self.number_sids if self.numbers else NULL
+        if format < 0:
+            raise ValueError(f"unknown line format {fmt!r}; choose one of: {', '.join(LINE_FORMATS)}")
+        self._check_table(table, overlay)
+        table._encode()
+        self.base.build_register()      # no stop for the model's tables in the middle of a block
+        # The kept scratch takes the output, as for to_json (counted in code points there).
+        out.data, out.capacity = self.scratch, self.scratch_capacity * sizeof(Py_UCS4)
+        self.scratch, self.scratch_capacity = NULL, 0
+        try:
+            # Segmenting and writing in one release of the GIL: a block's work is
+            # short enough that a second hand-over would show.
+            if n >= RELEASE_GIL_FROM:
+                with nogil:
+                    status = segment_lines(base_view, overlay_view, data, kind, n, self.unknown_cost,
+                                           self.other_cost, number_sids, format, &table.view, options,
+                                           reading_options, &tokens, &out, &line, &line_buffer)
+            else:
+                status = segment_lines(base_view, overlay_view, data, kind, n, self.unknown_cost, self.other_cost,
+                                       number_sids, format, &table.view, options, reading_options, &tokens, &out,
+                                       &line, &line_buffer)
+            if status == LINES_NO_MEMORY:
+                raise MemoryError("fastpron: out of memory while writing the output")
+            if status == LINES_BROKEN:          # never expected: a token across a line break
+                raise RuntimeError("fastpron: a line's output holds a line break; please report this")
+            return PyBytes_FromStringAndSize(<char*>out.data, out.length)
+        finally:
+            free(tokens.items)
+            free(tokens.pool)
+            free(line_buffer.items)
+            free(line.data)
+            out.capacity //= sizeof(Py_UCS4)
+            if self.scratch == NULL and out.capacity <= SCRATCH_KEPT:
+                self.scratch, self.scratch_capacity = <Py_UCS4*>out.data, out.capacity
+            else:
+                free(out.data)
+
     def lookup(self, str key not None):
         """Readings of `key` in the base lexicon, numbered, best first; [] if none."""
         cdef Lexicon base = self.base
@@ -353,6 +435,7 @@ cdef class Core:
 
 
 RENDER_FORMATS = ("tokens", "html", "text", "json")     # Core.render's job names
+LINE_FORMATS = ("text", "html", "json", "jsonl", "tsv")   # Core.format_lines's, in _render.pxd's LINES_* order
 
 
 cdef list _token_list(str text, const TokenBuffer* tokens, Table table, int options):

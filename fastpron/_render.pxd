@@ -19,6 +19,17 @@ cdef enum:
     OPT_CAPITALIZE = 1      # romanize: a capital at the start of each sentence
     OPT_LATIN_PUNCT = 2     # romanize: CJK punctuation to Latin
     OPT_SANDHI = 4          # spoken tones for all but the last syllable of a tone group
+    LINES_TEXT = 0          # write_lines formats: the command line's, in Core.LINE_FORMATS order
+    LINES_HTML = 1
+    LINES_JSON = 2
+    LINES_JSONL = 3
+    LINES_TSV = 4
+    ESCAPE_NONE = 0         # put_field: characters as they are
+    ESCAPE_JSON = 1         # inside a JSON string, as json.dumps(s, ensure_ascii=False) writes them
+    ESCAPE_TSV = 2          # in a TSV field: \\ \t \r \n
+    LINES_DONE = 0          # write_lines: done; out of memory; a line's text or HTML held a newline
+    LINES_NO_MEMORY = 1
+    LINES_BROKEN = 2
 
 cdef struct TextBuffer:
     void* data               # where characters go: a growable UCS-4 or UTF-8 scratch, or the final str
@@ -65,6 +76,10 @@ cdef object write_utf8(Writer writer, const TokenBuffer* tokens, const void* dat
                        const TableView* table, int options, TextBuffer* scratch, bytes prefix, bytes suffix)
 cdef object write_twice(Writer writer, const TokenBuffer* tokens, const void* data, int kind,
                         const TableView* table, int options)
+# The command line's formats, every line of a block from its one segmentation (Core.format_lines).
+cdef int write_lines(int format, const TokenBuffer* tokens, const void* data, int kind, Py_ssize_t n,
+                     const TableView* table, int options, int reading_options, TextBuffer* out,
+                     TextBuffer* line, TokenBuffer* line_buffer) noexcept nogil
 
 
 # ---------------------------------------------------------------- syllables

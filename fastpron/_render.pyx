@@ -8,6 +8,10 @@ from libc.stdlib cimport malloc, realloc, free, calloc
 from libc.string cimport memcpy, strlen
 from cpython.bytes cimport PyBytes_FromStringAndSize
 
+cdef extern from "Python.h":
+    # What str.split() splits at; a table look-up, safe without the GIL.
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch) nogil
+
 from fastpron._lookup cimport (Py_UCS1, Py_UCS2, PyUnicode_KIND, PyUnicode_DATA, PyUnicode_READ, PyUnicode_New,
                                PyUnicode_GET_LENGTH, prefetch, record_readings, record_reading,
                                READING_CAPITAL, READING_PHRASE, READING_ESTIMATED)
@@ -532,9 +536,12 @@ cdef inline uint8_t* put_utf8(uint8_t* p, uint32_t c) noexcept nogil:
     return p + 4
 
 
-cdef inline uint8_t* put_json_char(uint8_t* p, Py_UCS4 cp) noexcept nogil:
+cdef inline uint8_t* put_json_char(uint8_t* p, Py_UCS4 cp, bint short_escapes) noexcept nogil:
     """One character inside a JSON string (RFC 8259), at most 6 bytes; a lone
-    surrogate becomes its escape, so the document is valid UTF-8."""
+    surrogate becomes its escape, so the document is valid UTF-8.  The core's
+    arrays write the other control characters as \\u00XX; with `short_escapes`,
+    \\b \\f \\r \\t are written as json.dumps writes them (the command line's
+    "text" and "reading" fields, which it wrote with json.dumps before)."""
     cdef uint32_t c = <uint32_t>cp
     cdef int k
     if c == 0x22:
@@ -544,6 +551,15 @@ cdef inline uint8_t* put_json_char(uint8_t* p, Py_UCS4 cp) noexcept nogil:
     if c == 0x0A:
         return put_literal(p, b"\\n")
     if c < 0x20 or 0xD800 <= c <= 0xDFFF:
+        if short_escapes:
+            if c == 0x09:
+                return put_literal(p, b"\\t")
+            if c == 0x0D:
+                return put_literal(p, b"\\r")
+            if c == 0x08:
+                return put_literal(p, b"\\b")
+            if c == 0x0C:
+                return put_literal(p, b"\\f")
         p[0], p[1] = 0x5C, 0x75                 # \u
         for k in range(4):
             p[5 - k] = HEX_DIGITS[(c >> (4 * k)) & 0xF]
@@ -631,7 +647,7 @@ cdef void write_json(const CToken* tokens, Py_ssize_t n_tokens, const void* data
         memcpy(p, out.json_key, key_length)
         p = put_literal(p + key_length, b'":"')
         for c in range(token.start, token.end):
-            p = put_json_char(p, PyUnicode_READ(kind, data, c))
+            p = put_json_char(p, PyUnicode_READ(kind, data, c), False)
         if token.kind == KIND_OTHER:
             p = put_literal(p, b'","reading":null,"syllables":[],"alternatives":[],"kind":"other')
         elif token.kind == KIND_UNKNOWN:
@@ -682,3 +698,206 @@ cdef void write_json(const CToken* tokens, Py_ssize_t n_tokens, const void* data
         return
     p[0] = 0x5D
     out.length += 1
+
+
+# ---------------------------------------------------------------- lines
+# The command line's formats, for a block of lines segmented as one text
+# (Core.format_lines): each line's output is written as a call for that line
+# alone would write it, into one UTF-8 buffer, without the GIL.
+#
+# That is right because a line break is a hard boundary for the core (as for the
+# text format's blocks): it is other text, which no lexicon word, number or
+# unknown-character token holds; it ends a sentence for the register model, a
+# phrase and a tone group.  So the block's tokens are the lines' tokens, but for
+# the runs of other text, which the segmenter merges across line breaks: those
+# are cut at each one.  Each line's tokens are copied with offsets into the line,
+# and the writers read the line's own characters: they see what they would see
+# for the line alone (tests/test_batch.py compares the two on hostile lines).
+
+cdef Py_ssize_t line_tokens(const TokenBuffer* tokens, Py_ssize_t* next_token, const void* data, int kind,
+                            Py_ssize_t start, Py_ssize_t n, TokenBuffer* line) noexcept nogil:
+    """The tokens of the line starting at `start` into `line`, offsets made relative
+    to `start`; returns where the line ends (at its newline, or n); -1 when out of
+    memory.  `next_token` is the first token not used up, and is moved past the line's."""
+    cdef Py_ssize_t t = next_token[0], c, first, until, capacity
+    cdef const CToken* token
+    cdef CToken* grown
+    cdef bint newline
+    line.length = 0
+    while t < tokens.length:
+        token = &tokens.items[t]
+        first = start if token.start < start else token.start
+        until = token.end
+        newline = False
+        if token.kind == KIND_OTHER:            # only other text holds a newline
+            for c in range(first, token.end):
+                if PyUnicode_READ(kind, data, c) == 0x0A:
+                    until, newline = c, True
+                    break
+        if until > first:
+            if line.length == line.capacity:
+                capacity = line.capacity * 2 if line.capacity else 256
+                grown = <CToken*>realloc(line.items, capacity * sizeof(CToken))
+                if grown == NULL:
+                    return -1
+                line.items, line.capacity = grown, capacity
+            line.items[line.length] = token[0]
+            line.items[line.length].start = first - start
+            line.items[line.length].end = until - start
+            line.length += 1
+        if newline:                             # the token goes on into the next line (or ends here)
+            next_token[0] = t
+            return until
+        t += 1
+    next_token[0] = t
+    return n
+
+
+cdef inline uint8_t* put_tsv_char(uint8_t* p, Py_UCS4 cp) noexcept nogil:
+    """One character of a TSV field, at most 4 bytes: \\\\ \\t \\r \\n escaped (as
+    the command line's tsv_field), a lone surrogate as U+FFFD (it has no UTF-8)."""
+    if cp == 0x5C:
+        return put_literal(p, b"\\\\")
+    if cp == 0x09:
+        return put_literal(p, b"\\t")
+    if cp == 0x0D:
+        return put_literal(p, b"\\r")
+    if cp == 0x0A:
+        return put_literal(p, b"\\n")
+    return put_utf8(p, 0xFFFD if 0xD800 <= cp <= 0xDFFF else <uint32_t>cp)
+
+
+cdef int put_field(TextBuffer* out, const void* data, int kind, Py_ssize_t start, Py_ssize_t end,
+                   int escape) noexcept nogil:
+    """Characters data[start:end] into the UTF-8 buffer `out`: as they are (a lone
+    surrogate as U+FFFD), inside a JSON string (ESCAPE_JSON, as json.dumps writes
+    them) or in a TSV field (ESCAPE_TSV).  As they are, a newline is LINES_BROKEN:
+    no line's text or HTML has one (the newlines are between the lines), and the
+    caller counts on one newline a line."""
+    cdef uint8_t* p
+    cdef Py_ssize_t c
+    cdef Py_UCS4 cp
+    if end <= start:
+        return LINES_DONE                   # (an empty buffer has no address yet)
+    p = reserve8(out, 6 * (end - start))
+    if p == NULL:
+        return LINES_NO_MEMORY
+    for c in range(start, end):
+        cp = PyUnicode_READ(kind, data, c)
+        if escape == ESCAPE_JSON:
+            p = put_json_char(p, cp, True)
+        elif escape == ESCAPE_TSV:
+            p = put_tsv_char(p, cp)
+        elif cp == 0x0A:
+            return LINES_BROKEN
+        else:
+            p = put_utf8(p, 0xFFFD if 0xD800 <= cp <= 0xDFFF else <uint32_t>cp)
+    out.length = p - <uint8_t*>out.data
+    return LINES_DONE
+
+
+cdef int put_ascii(TextBuffer* out, const char* s) noexcept nogil:
+    """Markup into the UTF-8 buffer `out`."""
+    cdef Py_ssize_t n = strlen(s)
+    cdef uint8_t* p = reserve8(out, n)
+    if p == NULL:
+        return LINES_NO_MEMORY
+    memcpy(p, s, n)
+    out.length += n
+    return LINES_DONE
+
+
+cdef int put_words(TextBuffer* out, const CToken* tokens, Py_ssize_t n_tokens, const void* data,
+                    int kind) noexcept nogil:
+    """The tsv format's third field: each token's text, but other text split at white
+    space (str.split(): Py_UNICODE_ISSPACE), separated by one space, TSV-escaped."""
+    cdef Py_ssize_t t, c
+    cdef Py_UCS4 cp
+    cdef bint in_word, any_word = False
+    cdef uint8_t* p
+    if n_tokens == 0:
+        return LINES_DONE
+    # at most 4 bytes a character and a space before each
+    p = reserve8(out, 5 * (tokens[n_tokens - 1].end - tokens[0].start))
+    if p == NULL:
+        return LINES_NO_MEMORY
+    for t in range(n_tokens):
+        in_word = tokens[t].kind != KIND_OTHER      # a word token is one word, spaces or not
+        if in_word and any_word:
+            p[0] = 0x20
+            p += 1
+        any_word = any_word or in_word
+        for c in range(tokens[t].start, tokens[t].end):
+            cp = PyUnicode_READ(kind, data, c)
+            if tokens[t].kind == KIND_OTHER:
+                if Py_UNICODE_ISSPACE(cp):
+                    in_word = False
+                    continue
+                if not in_word:
+                    if any_word:
+                        p[0] = 0x20
+                        p += 1
+                    in_word = any_word = True
+            p = put_tsv_char(p, cp)
+    out.length = p - <uint8_t*>out.data
+    return LINES_DONE
+
+
+cdef inline void line_reset(TextBuffer* line) noexcept nogil:
+    line.length, line.max_char, line.last = 0, 0, 0
+
+
+cdef int write_line(int format, const CToken* tokens, Py_ssize_t n_tokens, const void* data, int kind,
+                    Py_ssize_t n, const TableView* table, int options, int reading_options,
+                    TextBuffer* out, TextBuffer* line) noexcept nogil:
+    """One line (data[:n], its tokens) in `format`, and a newline, into `out`
+    (UTF-8); `line` is a UCS-4 scratch for the romanised text or the HTML.
+    Returns LINES_DONE, or what went wrong."""
+    cdef int status
+    if format == LINES_TEXT or format == LINES_HTML:
+        line_reset(line)
+        if format == LINES_TEXT:
+            write_romanized(tokens, n_tokens, data, kind, table, options, line)
+        else:
+            write_html(tokens, n_tokens, data, kind, table, options, line)
+        status = LINES_NO_MEMORY if line.failed else put_field(out, line.data, 4, 0, line.length, ESCAPE_NONE)
+        return status or put_ascii(out, b"\n")
+    if format != LINES_JSON:                # jsonl and tsv: the line romanised
+        line_reset(line)
+        write_romanized(tokens, n_tokens, data, kind, table, reading_options, line)
+        if line.failed:
+            return LINES_NO_MEMORY
+    # Each step returns LINES_DONE (0) or what went wrong: `or` stops at the first.
+    if format == LINES_TSV:
+        return (put_field(out, data, kind, 0, n, ESCAPE_TSV) or put_ascii(out, b"\t")
+                or put_field(out, line.data, 4, 0, line.length, ESCAPE_TSV) or put_ascii(out, b"\t")
+                or put_words(out, tokens, n_tokens, data, kind) or put_ascii(out, b"\n"))
+    # json: {"text": …, "tokens": […]}; jsonl: {"text": …, "reading": …, "tokens": […]}
+    status = put_ascii(out, b'{"text": "') or put_field(out, data, kind, 0, n, ESCAPE_JSON)
+    if format == LINES_JSONL:
+        status = (status or put_ascii(out, b'", "reading": "')
+                  or put_field(out, line.data, 4, 0, line.length, ESCAPE_JSON))
+    if status or put_ascii(out, b'", "tokens": '):
+        return status or LINES_NO_MEMORY
+    write_json(tokens, n_tokens, data, kind, table, options, out)
+    return LINES_NO_MEMORY if out.failed else put_ascii(out, b"}\n")
+
+
+cdef int write_lines(int format, const TokenBuffer* tokens, const void* data, int kind, Py_ssize_t n,
+                     const TableView* table, int options, int reading_options, TextBuffer* out,
+                     TextBuffer* line, TokenBuffer* line_buffer) noexcept nogil:
+    """Every line of data[:n] (each ended by a newline; the last may lack it) in
+    `format`, from the tokens of the whole text, each line's output and one
+    newline; returns LINES_DONE, LINES_NO_MEMORY or LINES_BROKEN."""
+    cdef Py_ssize_t start = 0, end, next_token = 0
+    cdef int status
+    while start < n:
+        end = line_tokens(tokens, &next_token, data, kind, start, n, line_buffer)
+        if end < 0:
+            return LINES_NO_MEMORY
+        status = write_line(format, line_buffer.items, line_buffer.length, <const char*>data + start * kind, kind,
+                            end - start, table, options, reading_options, out, line)
+        if status:
+            return status
+        start = end + 1
+    return LINES_DONE

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import pathlib
 from _thread import allocate_lock   # threading.Lock itself; importing threading costs start-up 0.7 ms
+import re
 from collections.abc import Iterable, Mapping
+from json.encoder import encode_basestring      # what json.dumps(s, ensure_ascii=False) writes
 
 from . import binary as _binary
 from .binary import LexiconError
@@ -77,7 +79,9 @@ class BaseAnnotator:
 
     def to_html(self, text: str, *, picks: Mapping[int, int] | None = None, **options) -> str:
         """`text` as HTML: each word or character a ``<span data-start>`` of ``<ruby>``, everything escaped."""
-        chosen, text, picks = self._options(options), _check_text(text), _check_picks(picks)
+        return self._html_one(_check_text(text), self._options(options), _check_picks(picks))
+
+    def _html_one(self, text: str, chosen: Options, picks) -> str:
         if chosen.romanized is not Romanized.CONVERT:
             return self._to_html(text, chosen, picks)
         from .romanized import convert_with_offsets        # loaded only when asked for
@@ -249,6 +253,54 @@ class BaseAnnotator:
         """One output per text; subclasses may resolve the per-call work once per batch."""
         method = {"html": self._to_html, "json": self._to_json, "annotate": self._annotate}[what]
         return [method(_check_text(text), chosen, None, *extra) for text in _check_texts(texts)]
+
+    # -- the command line's formats -------------------------------------------
+
+    def format_lines(self, text: str, fmt: str = "text", **options) -> bytes:
+        """Each line of `text` in one of the command line's formats, as UTF-8 bytes:
+        one output line per line, each ending with a newline.
+
+        Lines end with "\\n" (a last line without one counts; a CR is part of its
+        line).  `fmt`: "text" (`romanize`), "html" (`to_html`), "json" (``{"text":
+        line, "tokens": to_json(line)}``), "jsonl" (``{"text", "reading", "tokens"}``,
+        the reading `romanize`'s) or "tsv" (the line, its reading and its words,
+        tab-separated; backslash, tab, CR written ``\\\\ \\t \\r``).  Options are
+        the single-text methods'.  The result is that of one call per line; a
+        lone surrogate, which has no UTF-8, comes out as ``\\udXXX`` in JSON and
+        as U+FFFD elsewhere.  The native annotator segments `text` once and
+        writes every line in the core, without the GIL: threads given blocks of
+        lines run side by side (the command line's ``--jobs``).
+        """
+        if fmt not in LINE_FORMATS:
+            raise ValueError(f"unknown line format {fmt!r}; choose one of: {', '.join(LINE_FORMATS)}")
+        text = _check_text(text)
+        chosen = self._options(options) if fmt in ("text", "html") else self._token_options(options, "format_lines")
+        return self._format_lines(text, fmt, chosen)
+
+    def _format_lines(self, text: str, fmt: str, chosen: Options) -> bytes:
+        """format_lines one call per line, in Python: the reference annotator's way,
+        and the model of the core's (fastpron/_render.pyx: write_lines)."""
+        lines = text.split("\n")
+        if text.endswith("\n") or not text:       # the last line's end, not an empty line after it
+            lines.pop()
+        out = []
+        for line in lines:
+            if fmt == "text":
+                out.append(_utf8(self._romanize_one(line, chosen)))
+            elif fmt == "html":
+                out.append(_utf8(self._html_one(line, chosen, None)))
+            elif fmt == "tsv":
+                words = [word for token in self._annotate(line, chosen, None)
+                         for word in (token.text.split() if token.kind == "other" else (token.text,))]
+                out.append(_utf8("\t".join(tsv_field(field) for field in
+                                            (line, self._romanize(line, chosen, None), " ".join(words)))))
+            else:
+                out += (b'{"text": ', _json_string(line))
+                if fmt == "jsonl":
+                    out += (b', "reading": ', _json_string(self._romanize(line, chosen, None)))
+                out += (b', "tokens": ', self._to_json(line, chosen, None, "text", True), b"}")
+            out.append(b"\n")
+        return b"".join(out)
 
     # -- user dictionary ------------------------------------------------------
 
@@ -424,6 +476,19 @@ class Annotator(BaseAnnotator):
         method = {"html": self._core.to_html, "json": self._core.to_json, "annotate": self._core.annotate}[what]
         return [method(_check_text(text), table, flags, None, overlay, *extra) for text in _check_texts(texts)]
 
+    def _format_lines(self, text, fmt, chosen):
+        if chosen.romanized is Romanized.CONVERT:
+            if fmt == "html":
+                # data-start must be an offset into each line's own text, which the
+                # conversion rewrites: one call per line, as to_html_many does.
+                return super()._format_lines(text, fmt, chosen)
+            from .romanized import convert_with_offsets    # a newline stays one: lines stay lines
+            text = convert_with_offsets(text, chosen).text
+        # One read of the overlay, as in _call; the main writer's flags, and the readings'.
+        overlay = self._core.overlay_lexicon
+        return self._core.format_lines(text, fmt, self._table(chosen, overlay), self._flags(chosen, fmt == "text"),
+                                       self._flags(chosen, True), overlay)
+
     def _lookup_base(self, key):
         return self._core.lookup(key)
 
@@ -486,6 +551,34 @@ def _check_text(text) -> str:
 
 
 FORMATS = ("text", "html", "tokens", "json")                 # render's outputs
+LINE_FORMATS = ("text", "html", "json", "jsonl", "tsv")      # format_lines's: the command line's
+
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\r": "\\r", "\n": "\\n"}
+_TSV_SPECIAL = re.compile(r"[\\\t\r\n]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def tsv_field(value: str) -> str:
+    """A TSV field: backslash, tab, CR and newline written as \\\\ \\t \\r \\n."""
+    return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES[m.group()], value) if _TSV_SPECIAL.search(value) else value
+
+
+def _utf8(text: str) -> bytes:
+    """`text` in UTF-8, a lone surrogate (which has none) as U+FFFD."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+def _json_string(text: str) -> bytes:
+    """`text` as a JSON string, as json.dumps(text, ensure_ascii=False) writes it, in
+    UTF-8; a lone surrogate as its escape, as to_json(as_bytes=True) writes it."""
+    quoted = encode_basestring(text)
+    try:
+        return quoted.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted).encode("utf-8")
 JSON_ARGUMENTS = ("text_key", "as_bytes", "prefix", "suffix")  # to_json's own arguments
 
 

@@ -9,7 +9,9 @@ exactly, on hand-made edge cases and on random text.
 """
 
 import itertools
+import json
 import pathlib
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -64,6 +66,21 @@ EDGE_LINES = [
     "a",
     "--ah",
     "好--ah",
+    # Numbers against a line break: the number reader looks at the characters
+    # around a span, and a line break must read as the text's start or end.
+    "一二三",
+    "2024",
+    "3.5",
+    "1,000",
+    "第一",
+    "百分之五十",
+    "五月",
+    "月",
+    "3",
+    "\r先生",                               # a CR at the start
+    "台灣\u2028先生\u2029",                  # separators that are not line breaks for the core
+    "\x85\x1c\x1d\x1e\x1f\x0b\x0c 台灣",          # white space to str.split(), control characters to JSON
+    '"台灣" <&> \\ \x08 \x7f \'',              # JSON, TSV and HTML escapes
 ]
 
 OPTION_SETS = [
@@ -168,6 +185,108 @@ def test_reference_annotator_has_the_same_batch_api(reference, native):
     assert reference.romanize_many(lines) == native.romanize_many(lines)
 
 
+# ---------------------------------------------------------------- format_lines (the command line's formats)
+
+LINE_FORMATS = ("text", "html", "json", "jsonl", "tsv")
+
+
+def _utf8(text: str) -> bytes:
+    return re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")
+
+
+def _json_string(text: str) -> bytes:
+    quoted = json.dumps(text, ensure_ascii=False)
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", quoted).encode("utf-8")
+
+
+def _tsv(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
+
+
+def one_call_per_line(annotator, lines: list[str], fmt: str, options: dict) -> bytes:
+    """What the command line wrote for each line before a block was one core call, from
+    the single-text methods (a lone surrogate, which has no UTF-8: U+FFFD, or its JSON escape)."""
+    html_options = {k: v for k, v in options.items() if k not in ("capitalize", "punctuation")}
+    out = []
+    for line in lines:
+        if fmt == "text":
+            out.append(_utf8(annotator.romanize(line, **options)))
+        elif fmt == "html":
+            out.append(_utf8(annotator.to_html(line, **html_options)))
+        elif fmt == "tsv":
+            words = [w for t in annotator.annotate(line, **html_options)
+                     for w in (t.text.split() if t.kind == "other" else [t.text])]
+            out.append(_utf8("\t".join(_tsv(f) for f in (line, annotator.romanize(line, **options), " ".join(words)))))
+        else:
+            out += [b'{"text": ', _json_string(line)]
+            if fmt == "jsonl":
+                out += [b', "reading": ', _json_string(annotator.romanize(line, **options))]
+            out += [b', "tokens": ', annotator.to_json(line, as_bytes=True, **html_options), b"}"]
+        out.append(b"\n")
+    return b"".join(out)
+
+
+def _format_cases() -> list:
+    return [pytest.param(fmt, options, id=f"{fmt}-" + (",".join(f"{k}={v}" for k, v in options.items()) or "default"))
+            for fmt in LINE_FORMATS for options in OPTION_SETS
+            if "romanized" not in options or fmt in ("text", "html")]
+
+
+@pytest.mark.parametrize("fmt, options", _format_cases())
+def test_format_lines_equals_one_call_per_line(native, fmt, options):
+    """One core call for a block of lines (segmented as one text, each line written from
+    its tokens) gives what one call per line gave, byte for byte: on the sample lines,
+    and on every pair of edge lines one after the other."""
+    for lines in orders(sample_lines()):
+        text = "".join(line + "\n" for line in lines)
+        assert native.format_lines(text, fmt, **options) == one_call_per_line(native, lines, fmt, options)
+
+
+@pytest.mark.parametrize("fmt", LINE_FORMATS)
+def test_format_lines_edges(native, fmt):
+    for text, lines in [("", []), ("\n", [""]), ("\n\n", ["", ""]), ("台灣", ["台灣"]), ("台灣\n先生", ["台灣", "先生"]),
+                        ("台灣\r\n", ["台灣\r"]), ("。\nabc\n\n2024\n月。\n", ["。", "abc", "", "2024", "月。"]),
+                        ("\n".join(EDGE_LINES), EDGE_LINES)]:
+        assert native.format_lines(text, fmt) == one_call_per_line(native, lines, fmt, {}), text
+    # a block long enough for the core to release the GIL, and one too short to
+    lines = sample_lines() * 3
+    long = "".join(line + "\n" for line in lines)
+    assert len(long) >= 1024 and len(EDGE_LINES[0]) < 1024
+    assert native.format_lines(long, fmt) == one_call_per_line(native, lines, fmt, {})
+
+
+def test_format_lines_arguments(native):
+    with pytest.raises(ValueError, match="unknown line format 'xml'"):
+        native.format_lines("台灣", "xml")
+    for fmt in ("json", "jsonl", "tsv"):
+        with pytest.raises(ValueError, match="romanized='convert'"):
+            native.format_lines("台灣", fmt, romanized="convert")
+    with pytest.raises(TypeError, match="expects text as str, not bytes"):
+        native.format_lines(b"x", "tsv")
+    with pytest.raises(ValueError, match="unknown line format"):
+        native._core.format_lines("台灣", "xml", native._table(native.options, None))
+
+
+def test_format_lines_in_threads(native):
+    """Threads calling at once (the command line's --jobs) each get their own lines' output."""
+    from concurrent.futures import ThreadPoolExecutor
+    lines = sample_lines()
+    blocks = ["".join(line + "\n" for line in lines[k:k + 40]) for k in range(0, len(lines), 40)] * 4
+    for fmt in LINE_FORMATS:
+        alone = [native.format_lines(block, fmt, sandhi="auto") for block in blocks]
+        with ThreadPoolExecutor(4) as pool:
+            assert list(pool.map(lambda block: native.format_lines(block, fmt, sandhi="auto"), blocks)) == alone
+
+
+def test_format_lines_with_a_user_dictionary():
+    annotator = Annotator()
+    annotator.add_word("𠔜𠔜", "tâ-tâ")
+    annotator.remove_word("先生")
+    lines = ["𠔜𠔜", "𠔜", "先生講", "𠔜\t𠔜𠔜 先生"]
+    for fmt in LINE_FORMATS:
+        assert annotator.format_lines("\n".join(lines), fmt) == one_call_per_line(annotator, lines, fmt, {})
+
+
 _LEXICON_CHARS = "先生講學恬聽銀行路台灣坐咧桌仔阮阿公較早逐工透就去田裡做穡伊定人愛認真毋通貧惰好食我你"
 _OTHER = "，。！？：「」『』（）《》 \t\r\u3000.!?,\"'()-abcTâuàn0123𠔜𠢕\x00\ud800"
 
@@ -180,3 +299,6 @@ def test_random_lines(lines, options):
     assert native.romanize_many(lines, **options) == [native.romanize(line, **options) for line in lines]
     block = "".join(line + "\n" for line in lines)
     assert native.romanize(block, **options) == "".join(native.romanize(line, **options) + "\n" for line in lines)
+    for fmt in LINE_FORMATS:
+        if "romanized" not in options or fmt in ("text", "html"):
+            assert native.format_lines(block, fmt, **options) == one_call_per_line(native, lines, fmt, options)
