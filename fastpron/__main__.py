@@ -8,11 +8,11 @@ output line per input line.
     fastpron --jobs 2 --format jsonl corpus/*.txt -o corpus.jsonl
     fastpron --lookup 行
 
-Input is read in blocks of whole lines (256 KB for text, 16 KB for the larger
-formats); each block is annotated with one call (text), or with one call per
-line whose per-call work is done once per block (the other formats), and
-written in input order, with ``--jobs N`` by N threads (the core releases the
-GIL for the text format's blocks; the other formats gain little from them).
+Input is read in blocks of whole lines (256 KB for text, 64 KB for the larger
+formats); each block is annotated with one core call, which segments it once
+and writes every line's output (Annotator.format_lines for the formats other
+than text), and written in input order, with ``--jobs N`` by N threads (the
+core releases the GIL while it segments and writes a block, in every format).
 See docs/corpus.md.
 """
 
@@ -39,9 +39,11 @@ FORMATS = {
 }
 EXTENSIONS = {"text": None, "html": ".html", "json": ".jsonl", "jsonl": ".jsonl", "tsv": ".tsv"}
 # Bytes of input per block, measured best on 10-50 MB of short lines: text output is
-# about the input's size; HTML and JSON are 20-40 times larger, and blocks whose
-# output outgrows the caches (and is allocated afresh each time) cost more than calls.
-BLOCK_SIZES = {"text": 256 << 10, "html": 16 << 10, "json": 16 << 10, "jsonl": 16 << 10, "tsv": 16 << 10}
+# about the input's size; HTML and JSON are 20-40 times larger, and a block's output
+# should stay about the size of a core's cache (2 MB here). With --jobs 2, 64 KB
+# blocks ran faster than 16 KB ones (fewer hand-overs of the GIL a megabyte), and
+# about as fast at one job.
+BLOCK_SIZES = {"text": 256 << 10, "html": 64 << 10, "json": 64 << 10, "jsonl": 64 << 10, "tsv": 64 << 10}
 PROGRESS_DELAY = float(os.environ.get("FASTPRON_PROGRESS_DELAY", "0.5"))   # seconds before a bar shows
 SHOWN_BAD_LINES = 10
 
@@ -90,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write one output file per input FILE into DIR, with the input's name "
                             "(its extension changed to .html, .jsonl or .tsv for those formats)")
     corpus.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
-                        help="annotate with N threads (0: one per core); the output stays in input order; "
-                             "the text format gains from them, the others hardly (docs/corpus.md)")
+                        help="annotate with N threads (0: one per core), in every format; the output stays "
+                             "in input order")
     corpus.add_argument("--errors", choices=["strict", "replace"], default="strict",
                         help="a line that is not UTF-8: strict stops with its file and line number (default); "
                              "replace reads it with U+FFFD and counts it in a summary at the end")
@@ -147,8 +149,9 @@ def read_user_dict(path: str) -> dict[str, list[str] | None]:
 
 
 class Renderer:
-    """Turns a block of whole lines (str, each ending with a newline, no CR before it)
-    into the output for those lines, one output line per input line, as UTF-8 bytes."""
+    """Turns a block of whole lines (str, each ending with a newline, no CR before it;
+    or, when `reads_bytes`, the block's UTF-8 bytes) into the output for those lines,
+    one output line per input line, as UTF-8 bytes."""
 
     def __init__(self, annotator, args):
         self.annotator = annotator
@@ -159,8 +162,11 @@ class Renderer:
         # format_lines writes exactly one newline a line, or raises: its output's lines
         # need no counting (under the GIL, over output 20 to 40 times the input's size).
         self.counted = self.format != "text"
+        # ... and it reads the block's bytes, as a text file holds them (lines ending
+        # in LF or CR LF): but with --convert-romanized, which rewrites the str first.
+        self.reads_bytes = self.counted and not args.convert_romanized
 
-    def __call__(self, block: str) -> bytes:
+    def __call__(self, block: str | bytes) -> bytes:
         if self.format == "text":
             # A newline is a hard boundary for the core: no word, tone group, capital or
             # space crosses it, so the block's output is the lines' outputs, newlines kept
@@ -240,7 +246,14 @@ class Result:
 
 def process(render: Renderer, block: bytes, errors: str) -> Result:
     """Decode, annotate and encode one block of whole lines."""
-    lines = block.count(b"\n")
+    if render.reads_bytes:
+        # The core decodes the block itself, without the GIL (decoding is most of what
+        # a thread does with the GIL held); a block that is not UTF-8 goes the way
+        # below, which says where, or replaces the bad lines.
+        try:
+            return Result(render(block), block.count(b"\n"))
+        except UnicodeDecodeError:
+            pass
     replaced: list[int] = []
     try:
         text = block.decode("utf-8")
@@ -260,6 +273,9 @@ def process(render: Renderer, block: bytes, errors: str) -> Result:
         text = "\n".join(parts) + "\n"
     if b"\r" in block:                       # (memchr on the bytes: quicker than on the str)
         text = text.replace("\r\n", "\n")   # one CR before each line end, as a text file's line ends
+    # Counted on the str, whose code units for Han text are a third of the bytes: this
+    # and the decoding are what a thread does with the GIL held.
+    lines = text.count("\n")
     output = render(text)
     if not render.counted:
         written = output.count(b"\n")

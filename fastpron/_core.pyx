@@ -13,8 +13,9 @@ segmentation), _model (the register model, phrase-final readings) and _render
 names the package imports from it.
 """
 
-from libc.stdint cimport uint32_t
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, int32_t
 from libc.stdlib cimport malloc, free
+from libc.string cimport memcpy
 
 from fastpron._lookup cimport (PyUnicode_KIND, PyUnicode_DATA, PyUnicode_DecodeUTF8, LexView,
                                record_readings, record_reading, record_key_length,
@@ -23,10 +24,10 @@ from fastpron._segment cimport (CToken, segment, token_reading, token_syllables,
                                 KIND_OTHER, KIND_UNKNOWN, NUMBER_COST, MONTH_COST, RELEASE_GIL_FROM)
 from fastpron._model cimport choose_register_readings, choose_final_readings
 from fastpron._render cimport (TextBuffer, TableView, VARIANTS, OPT_SANDHI, OUT_UTF8, LINES_NO_MEMORY, LINES_BROKEN,
-                               spoken_form, variant_index,
+                               LINES_NOT_UTF8, spoken_form, variant_index,
                                write_romanized, write_html, write_json, write_once, write_utf8, write_twice,
                                write_lines)
-from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING
 
 from fastpron import binary as _binary
 from fastpron.syllable import join_reading
@@ -133,18 +134,103 @@ cdef inline bint tokens_reserve(TokenBuffer* tokens, Py_ssize_t n) noexcept nogi
     return tokens.items != NULL
 
 
-cdef int segment_lines(const LexView* base, const LexView* overlay, const void* data, int kind, Py_ssize_t n,
-                       int32_t unknown_cost, int32_t other_cost, const uint32_t* number_sids, int format,
-                       const TableView* table, int options, int reading_options, TokenBuffer* tokens,
-                       TextBuffer* out, TextBuffer* line, TokenBuffer* line_buffer) noexcept nogil:
-    """Core.format_lines' work, all of it without the GIL: segment the text, then
-    write its lines (LINES_DONE, or what went wrong)."""
-    # The caller has built the register model's tables (Core.format_lines), so
-    # segment_text cannot stop for them here.
-    if not (tokens_reserve(tokens, n) and segment_text(base, overlay, data, kind, n, unknown_cost, other_cost,
-                                                       tokens, number_sids) == SEGMENT_DONE):
+# Core.format_lines' work: what run_lines reads and fills, without the GIL.
+cdef struct LinesJob:
+    const LexView* base
+    const LexView* overlay
+    int32_t unknown_cost
+    int32_t other_cost
+    const uint32_t* number_sids
+    int format                  # LINES_*
+    const TableView* table
+    int options
+    int reading_options
+    const uint8_t* utf8         # the text as UTF-8 bytes, decoded by run_lines; NULL: data is a str's
+    Py_ssize_t utf8_length
+    Py_UCS4* decoded            # what utf8 was decoded into (run_lines allocates it)
+    Py_ssize_t bad_byte         # LINES_NOT_UTF8: where utf8 stops being UTF-8
+    const void* data            # the text's characters: n of them, of `kind` bytes each
+    int kind
+    Py_ssize_t n
+    TokenBuffer tokens
+    TokenBuffer line_buffer     # one line's tokens (write_lines)
+    TextBuffer out              # the UTF-8 output
+    TextBuffer line             # one line's romanised text or HTML (write_lines)
+
+
+cdef int run_lines(LinesJob* job) noexcept nogil:
+    """Decode the text if it is UTF-8, segment it, then write its lines (LINES_DONE,
+    or what went wrong): all of format_lines' work that needs no Python object."""
+    if job.utf8 != NULL:
+        job.decoded = <Py_UCS4*>malloc((job.utf8_length + 1) * sizeof(Py_UCS4))
+        if job.decoded == NULL:
+            return LINES_NO_MEMORY
+        job.bad_byte = decode_utf8(job.utf8, job.utf8_length, job.decoded, &job.n, &job.kind)
+        if job.bad_byte >= 0:
+            return LINES_NOT_UTF8
+        job.data = job.decoded
+    # Core.format_lines has built the register model's tables, so segment_text
+    # cannot stop for them here.
+    if not (tokens_reserve(&job.tokens, job.n)
+            and segment_text(job.base, job.overlay, job.data, job.kind, job.n, job.unknown_cost, job.other_cost,
+                             &job.tokens, job.number_sids) == SEGMENT_DONE):
         return LINES_NO_MEMORY
-    return write_lines(format, tokens, data, kind, n, table, options, reading_options, out, line, line_buffer)
+    return write_lines(job.format, &job.tokens, job.data, job.kind, job.n, job.table, job.options,
+                       job.reading_options, &job.out, &job.line, &job.line_buffer)
+
+
+cdef inline bint continuation(uint8_t byte) noexcept nogil:
+    return (byte & 0xC0) == 0x80
+
+
+cdef Py_ssize_t decode_utf8(const uint8_t* s, Py_ssize_t n, Py_UCS4* out, Py_ssize_t* length,
+                            int* kind) noexcept nogil:
+    """UTF-8 into code points, accepting what Python's strict decoder accepts (no
+    overlong form, no surrogate, nothing past U+10FFFF), and dropping a CR before
+    a line feed, as a text file's line end; returns -1, or the offset of the first
+    byte that is not UTF-8 (Python's decoder then says why).  The code points are
+    then narrowed in place to 2 bytes each (`kind` 2) when they all fit, as a str
+    would hold them: Han text is read several times over, and half the bytes
+    read faster."""
+    cdef Py_ssize_t i = 0, k = 0
+    cdef uint32_t c
+    cdef bint astral = False
+    while i < n:
+        c = s[i]
+        if c < 0x80:
+            if not (c == 0x0D and i + 1 < n and s[i + 1] == 0x0A):
+                out[k] = c
+                k += 1
+            i += 1
+            continue
+        if 0xC2 <= c <= 0xDF:
+            if i + 1 >= n or not continuation(s[i + 1]):
+                return i
+            out[k] = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F)
+            i += 2
+        elif 0xE0 <= c <= 0xEF:
+            if (i + 2 >= n or not continuation(s[i + 1]) or not continuation(s[i + 2])
+                    or (c == 0xE0 and s[i + 1] < 0xA0) or (c == 0xED and s[i + 1] >= 0xA0)):
+                return i
+            out[k] = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F)
+            i += 3
+        elif 0xF0 <= c <= 0xF4:
+            if (i + 3 >= n or not continuation(s[i + 1]) or not continuation(s[i + 2])
+                    or not continuation(s[i + 3]) or (c == 0xF0 and s[i + 1] < 0x90)
+                    or (c == 0xF4 and s[i + 1] >= 0x90)):
+                return i
+            out[k] = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F)
+            astral = True
+            i += 4
+        else:
+            return i
+        k += 1
+    length[0], kind[0] = k, 4
+    if not astral:
+        for i in range(k):                  # (each 2-byte unit lands at or before the 4 bytes it comes from)
+            (<uint16_t*>out)[i] = <uint16_t>out[i]
+        kind[0] = 2
+    return -1
 
 
 cdef class Core:
@@ -351,7 +437,7 @@ cdef class Core:
             else:
                 free(scratch.data)
 
-    def format_lines(self, str text not None, str fmt not None, Table table not None, int options=0,
+    def format_lines(self, text not None, str fmt not None, Table table not None, int options=0,
                      int reading_options=0, Lexicon overlay=None):
         """Each line of `text` (lines end with a newline; the last may lack it) in
         the command line's format `fmt`, as UTF-8 bytes with a newline after each
@@ -359,57 +445,79 @@ cdef class Core:
         the line, "tokens": to_json's array}), "jsonl" (with "reading": the line
         romanised with `reading_options`) or "tsv" (the line, its romanisation,
         the words).  `options` are the OPT_* bits of the main writer (romanize
-        for "text", to_html, to_json).  The text is segmented once and every line
-        written from its tokens, without the GIL for a long text: the same output
-        as one call per line (see _render.pyx: write_lines), in one call a block.
+        for "text", to_html, to_json).  `text` is a str, or UTF-8 bytes as a text
+        file holds them (a CR before a line feed is dropped), decoded here;
+        bytes that are not UTF-8 raise UnicodeDecodeError.  The text is segmented
+        once and every line written from its tokens, without the GIL for a long
+        text: the same output as one call per line (see _render.pyx: write_lines).
         """
-        cdef TokenBuffer tokens = TokenBuffer(NULL, 0, 0, NULL, 0, 0)
-        cdef TokenBuffer line_buffer = TokenBuffer(NULL, 0, 0, NULL, 0, 0)
-        cdef TextBuffer out = TextBuffer(NULL, OUT_UTF8, True, 0, 0, 0, 0, False, b"text")
-        cdef TextBuffer line = TextBuffer(NULL, 4, True, 0, 0, 0, 0, False, NULL)
-        cdef int format = LINE_FORMATS.index(fmt) if fmt in LINE_FORMATS else -1
-        cdef const void* data = PyUnicode_DATA(text)
-        cdef int kind = PyUnicode_KIND(text)
-        cdef Py_ssize_t n = len(text)
+        cdef LinesJob job
         cdef int status
-        cdef const LexView* base_view = &self.base.view
-        cdef const LexView* overlay_view = &overlay.view if overlay is not None else NULL
-        cdef const uint32_t* number_sids = self.number_sids if self.numbers else NULL
-        if format < 0:
+        cdef char* target
+        cdef bint release
+        job.format = LINE_FORMATS.index(fmt) if fmt in LINE_FORMATS else -1
+        if job.format < 0:
             raise ValueError(f"unknown line format {fmt!r}; choose one of: {', '.join(LINE_FORMATS)}")
+        if isinstance(text, bytes):
+            job.utf8, job.utf8_length = <const uint8_t*>PyBytes_AS_STRING(text), len(text)
+            job.data, job.kind, job.n = NULL, 4, 0
+            release = job.utf8_length >= RELEASE_GIL_FROM
+        elif isinstance(text, str):
+            job.utf8, job.utf8_length = NULL, 0
+            job.data, job.kind, job.n = PyUnicode_DATA(text), PyUnicode_KIND(text), len(text)
+            release = job.n >= RELEASE_GIL_FROM
+        else:
+            raise TypeError(f"format_lines reads a str or UTF-8 bytes, not {type(text).__name__}")
         self._check_table(table, overlay)
         table._encode()
         self.base.build_register()      # no stop for the model's tables in the middle of a block
+        job.base, job.overlay = &self.base.view, &overlay.view if overlay is not None else NULL
+        job.unknown_cost, job.other_cost = self.unknown_cost, self.other_cost
+        job.number_sids = self.number_sids if self.numbers else NULL
+        job.table, job.options, job.reading_options = &table.view, options, reading_options
+        job.decoded, job.bad_byte = NULL, -1
+        job.tokens = TokenBuffer(NULL, 0, 0, NULL, 0, 0)
+        job.line_buffer = TokenBuffer(NULL, 0, 0, NULL, 0, 0)
+        job.line = TextBuffer(NULL, 4, True, 0, 0, 0, 0, False, NULL)
         # The kept scratch takes the output, as for to_json (counted in code points there).
-        out.data, out.capacity = self.scratch, self.scratch_capacity * sizeof(Py_UCS4)
+        job.out = TextBuffer(<void*>self.scratch, OUT_UTF8, True, 0, self.scratch_capacity * sizeof(Py_UCS4), 0, 0,
+                             False, b"text")
         self.scratch, self.scratch_capacity = NULL, 0
         try:
-            # Segmenting and writing in one release of the GIL: a block's work is
-            # short enough that a second hand-over would show.
-            if n >= RELEASE_GIL_FROM:
+            # Decoding, segmenting and writing in one release of the GIL: a block's
+            # work is short enough that a second hand-over would show.
+            if release:
                 with nogil:
-                    status = segment_lines(base_view, overlay_view, data, kind, n, self.unknown_cost,
-                                           self.other_cost, number_sids, format, &table.view, options,
-                                           reading_options, &tokens, &out, &line, &line_buffer)
+                    status = run_lines(&job)
             else:
-                status = segment_lines(base_view, overlay_view, data, kind, n, self.unknown_cost, self.other_cost,
-                                       number_sids, format, &table.view, options, reading_options, &tokens, &out,
-                                       &line, &line_buffer)
+                status = run_lines(&job)
+            if status == LINES_NOT_UTF8:
+                raise UnicodeDecodeError("utf-8", text, job.bad_byte, job.bad_byte + 1, "invalid UTF-8")
             if status == LINES_NO_MEMORY:
                 raise MemoryError("fastpron: out of memory while writing the output")
             if status == LINES_BROKEN:          # never expected: a token across a line break
                 raise RuntimeError("fastpron: a line's output holds a line break; please report this")
-            return PyBytes_FromStringAndSize(<char*>out.data, out.length)
-        finally:
-            free(tokens.items)
-            free(tokens.pool)
-            free(line_buffer.items)
-            free(line.data)
-            out.capacity //= sizeof(Py_UCS4)
-            if self.scratch == NULL and out.capacity <= SCRATCH_KEPT:
-                self.scratch, self.scratch_capacity = <Py_UCS4*>out.data, out.capacity
+            # The output is 20 to 40 times the text's size: copied under the GIL, it
+            # would be a large part of what threads on other blocks wait for.
+            result = PyBytes_FromStringAndSize(NULL, job.out.length)
+            target = PyBytes_AS_STRING(result)
+            if release:
+                with nogil:
+                    memcpy(target, job.out.data, job.out.length)
             else:
-                free(out.data)
+                memcpy(target, job.out.data, job.out.length)
+            return result
+        finally:
+            free(job.decoded)
+            free(job.tokens.items)
+            free(job.tokens.pool)
+            free(job.line_buffer.items)
+            free(job.line.data)
+            job.out.capacity //= sizeof(Py_UCS4)
+            if self.scratch == NULL and job.out.capacity <= SCRATCH_KEPT:
+                self.scratch, self.scratch_capacity = <Py_UCS4*>job.out.data, job.out.capacity
+            else:
+                free(job.out.data)
 
     def lookup(self, str key not None):
         """Readings of `key` in the base lexicon, numbered, best first; [] if none."""

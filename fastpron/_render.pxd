@@ -27,9 +27,10 @@ cdef enum:
     ESCAPE_NONE = 0         # put_field: characters as they are
     ESCAPE_JSON = 1         # inside a JSON string, as json.dumps(s, ensure_ascii=False) writes them
     ESCAPE_TSV = 2          # in a TSV field: \\ \t \r \n
-    LINES_DONE = 0          # write_lines: done; out of memory; a line's text or HTML held a newline
-    LINES_NO_MEMORY = 1
+    LINES_DONE = 0          # write_lines: done; out of memory; a line's text or HTML held a newline;
+    LINES_NO_MEMORY = 1     # (Core.format_lines) its bytes are not UTF-8
     LINES_BROKEN = 2
+    LINES_NOT_UTF8 = 3
 
 cdef struct TextBuffer:
     void* data               # where characters go: a growable UCS-4 or UTF-8 scratch, or the final str

@@ -256,13 +256,16 @@ class BaseAnnotator:
 
     # -- the command line's formats -------------------------------------------
 
-    def format_lines(self, text: str, fmt: str = "text", **options) -> bytes:
+    def format_lines(self, text: str | bytes, fmt: str = "text", **options) -> bytes:
         """Each line of `text` in one of the command line's formats, as UTF-8 bytes:
         one output line per line, each ending with a newline.
 
         Lines end with "\\n" (a last line without one counts; a CR is part of its
-        line).  `fmt`: "text" (`romanize`), "html" (`to_html`), "json" (``{"text":
-        line, "tokens": to_json(line)}``), "jsonl" (``{"text", "reading", "tokens"}``,
+        line).  `text` may also be UTF-8 bytes, as a text file holds them: a CR
+        before a line feed is dropped, and bytes that are not UTF-8 raise
+        UnicodeDecodeError (the native annotator decodes them in the core,
+        without the GIL).  `fmt`: "text" (`romanize`), "html" (`to_html`), "json"
+        (``{"text": line, "tokens": to_json(line)}``), "jsonl" (``{"text", "reading", "tokens"}``,
         the reading `romanize`'s) or "tsv" (the line, its reading and its words,
         tab-separated; backslash, tab, CR written ``\\\\ \\t \\r``).  Options are
         the single-text methods'.  The result is that of one call per line; a
@@ -273,13 +276,15 @@ class BaseAnnotator:
         """
         if fmt not in LINE_FORMATS:
             raise ValueError(f"unknown line format {fmt!r}; choose one of: {', '.join(LINE_FORMATS)}")
-        text = _check_text(text)
+        if not isinstance(text, bytes):
+            text = _check_text(text)
         chosen = self._options(options) if fmt in ("text", "html") else self._token_options(options, "format_lines")
         return self._format_lines(text, fmt, chosen)
 
-    def _format_lines(self, text: str, fmt: str, chosen: Options) -> bytes:
+    def _format_lines(self, text: str | bytes, fmt: str, chosen: Options) -> bytes:
         """format_lines one call per line, in Python: the reference annotator's way,
         and the model of the core's (fastpron/_render.pyx: write_lines)."""
+        text = _text_of_lines(text)
         lines = text.split("\n")
         if text.endswith("\n") or not text:       # the last line's end, not an empty line after it
             lines.pop()
@@ -478,6 +483,7 @@ class Annotator(BaseAnnotator):
 
     def _format_lines(self, text, fmt, chosen):
         if chosen.romanized is Romanized.CONVERT:
+            text = _text_of_lines(text)
             if fmt == "html":
                 # data-start must be an offset into each line's own text, which the
                 # conversion rewrites: one call per line, as to_html_many does.
@@ -561,6 +567,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def tsv_field(value: str) -> str:
     """A TSV field: backslash, tab, CR and newline written as \\\\ \\t \\r \\n."""
     return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES[m.group()], value) if _TSV_SPECIAL.search(value) else value
+
+
+def _text_of_lines(text: str | bytes) -> str:
+    """format_lines' text as a str: bytes are a text file's, UTF-8, lines ending in LF or CR LF."""
+    return text.decode("utf-8").replace("\r\n", "\n") if isinstance(text, bytes) else text
 
 
 def _utf8(text: str) -> bytes:

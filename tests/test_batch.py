@@ -255,14 +255,45 @@ def test_format_lines_edges(native, fmt):
     assert native.format_lines(long, fmt) == one_call_per_line(native, lines, fmt, {})
 
 
+@pytest.mark.parametrize("fmt", LINE_FORMATS)
+def test_format_lines_reads_utf8_bytes_as_a_text_file(native, fmt):
+    """Bytes are decoded in the core (without the GIL): UTF-8, lines ending in LF or CR LF."""
+    # (no lone surrogate, which UTF-8 cannot hold, nor a CR at a line's end, which goes with it)
+    lines = [line for line in sample_lines() if "\ud800" not in line and not line.endswith("\r")]
+    for end in ("\n", "\r\n"):
+        data = "".join(line + end for line in lines).encode("utf-8")
+        assert native.format_lines(data, fmt) == one_call_per_line(native, lines, fmt, {})
+    assert native.format_lines("台灣\r\r\n\r".encode(), fmt) == one_call_per_line(native, ["台灣\r", "\r"], fmt, {})
+    long = "".join(line + "\r\n" for line in lines * 3).encode("utf-8")        # the GIL released, or not
+    assert native.format_lines(long, fmt) == one_call_per_line(native, lines * 3, fmt, {})
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.binary(max_size=4), st.sampled_from(
+    ["台灣".encode(), b"\n", b"\r\n", b"\r", b"a", "𠔜".encode(), "é".encode(), b"\xed\xa0\x80", b"\xed\x9f\xbf",
+     b"\xf4\x8f\xbf\xbf", b"\xf4\x90\x80\x80", b"\xe0\xa0\x80", b"\xe0\x9f\xbf", b"\xf0\x90\x80\x80",
+     b"\xf0\x8f\xbf\xbf", b"\xc2\x80", b"\xc1\xbf"])), max_size=30), st.sampled_from(LINE_FORMATS))
+def test_format_lines_decodes_what_python_decodes(pieces, fmt):
+    """The core's UTF-8 decoder takes exactly what Python's strict decoder takes."""
+    native = fastpron.default_annotator()
+    data = b"".join(pieces)
+    try:
+        text = data.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        with pytest.raises(UnicodeDecodeError):
+            native.format_lines(data, fmt)
+        return
+    assert native.format_lines(data, fmt) == native.format_lines(text, fmt)
+
+
 def test_format_lines_arguments(native):
     with pytest.raises(ValueError, match="unknown line format 'xml'"):
         native.format_lines("台灣", "xml")
     for fmt in ("json", "jsonl", "tsv"):
         with pytest.raises(ValueError, match="romanized='convert'"):
             native.format_lines("台灣", fmt, romanized="convert")
-    with pytest.raises(TypeError, match="expects text as str, not bytes"):
-        native.format_lines(b"x", "tsv")
+    with pytest.raises(TypeError, match="expects text as str, not bytearray"):
+        native.format_lines(bytearray(b"x"), "tsv")
     with pytest.raises(ValueError, match="unknown line format"):
         native._core.format_lines("台灣", "xml", native._table(native.options, None))
 

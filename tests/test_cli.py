@@ -96,14 +96,23 @@ def per_line(lines: list[str], fmt: str, options: dict) -> str:
     import fastpron
     annotator = fastpron.Annotator(**{k: v for k, v in options.items() if k in ("system", "tones", "sandhi")})
     romanize_options = {k: v for k, v in options.items() if k in ("capitalize", "punctuation", "romanized")}
+    escape = {"\\": "\\\\", "\t": "\\t", "\r": "\\r"}
     out = []
     for line in lines:
         if fmt == "text":
             out.append(annotator.romanize(line, **romanize_options))
         elif fmt == "html":
             out.append(annotator.to_html(line, **{k: v for k, v in romanize_options.items() if k == "romanized"}))
-        else:
+        elif fmt == "json":
             out.append(f'{{"text": {json.dumps(line, ensure_ascii=False)}, "tokens": {annotator.to_json(line)}}}')
+        elif fmt == "jsonl":
+            reading = json.dumps(annotator.romanize(line, **romanize_options), ensure_ascii=False)
+            out.append(f'{{"text": {json.dumps(line, ensure_ascii=False)}, "reading": {reading}, '
+                       f'"tokens": {annotator.to_json(line)}}}')
+        else:
+            words = [w for t in annotator.annotate(line) for w in (t.text.split() if t.kind == "other" else [t.text])]
+            out.append("\t".join("".join(escape.get(c, c) for c in field)
+                                 for field in (line, annotator.romanize(line, **romanize_options), " ".join(words))))
     return "".join(line + "\n" for line in out)
 
 
@@ -117,9 +126,11 @@ CLI_OPTIONS = [
 
 
 @pytest.mark.parametrize("fmt, args, options", [
-    (fmt, args, options) for fmt in ("text", "html", "json") for args, options in CLI_OPTIONS
-    if not (fmt == "json" and "romanized" in options)])         # json rejects --convert-romanized
+    (fmt, args, options) for fmt in ("text", "html", "json", "jsonl", "tsv") for args, options in CLI_OPTIONS
+    if not (fmt in ("json", "jsonl", "tsv") and "romanized" in options)])   # they reject --convert-romanized
 def test_blocks_and_jobs_write_what_one_call_per_line_wrote(tmp_path, fmt, args, options):
+    """Byte for byte, whatever the block size and the number of jobs: one core call a
+    block (one segmentation, every line written from its tokens) is one call a line."""
     lines = corpus_lines() * 3
     source = tmp_path / "in.txt"
     source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
@@ -137,9 +148,12 @@ def test_jsonl_and_tsv_in_blocks_and_jobs_are_the_library_per_line(tmp_path):
     source = tmp_path / "in.txt"
     source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     escape = {"\\": "\\\\", "\t": "\\t", "\r": "\\r"}
-    jsonl = "".join(json.dumps({"text": line, "reading": annotator.romanize(line, capitalize=False),
-                                "tokens": json.loads(annotator.to_json(line))}, ensure_ascii=False) + "\n"
-                    for line in lines)
+    rows = [{"text": line, "reading": annotator.romanize(line, capitalize=False),
+             "tokens": json.loads(annotator.to_json(line))} for line in lines]
+    # as the command line writes them: json.dumps' separators around the core's compact arrays
+    jsonl = "".join(f'{{"text": {json.dumps(line, ensure_ascii=False)}, "reading": '
+                    f'{json.dumps(row["reading"], ensure_ascii=False)}, "tokens": {annotator.to_json(line)}}}\n'
+                    for line, row in zip(lines, rows))
     tsv = "".join("\t".join("".join(escape.get(c, c) for c in field) for field in (
         line, annotator.romanize(line, capitalize=False),
         " ".join(w for t in annotator.annotate(line) for w in (t.text.split() if t.kind == "other" else [t.text]))))
@@ -148,8 +162,8 @@ def test_jsonl_and_tsv_in_blocks_and_jobs_are_the_library_per_line(tmp_path):
         out = tmp_path / "out"
         assert cli_main(["-f", "jsonl", "-s", "poj", "--sandhi", "auto", "--no-capitalize", *extra, str(source),
                          "-o", str(out)]) == 0
-        assert [json.loads(row) for row in out.read_bytes().decode().split("\n")[:-1]] == \
-            [json.loads(row) for row in jsonl.split("\n")[:-1]], extra
+        assert out.read_bytes().decode() == jsonl, extra
+        assert [json.loads(row) for row in jsonl.split("\n")[:-1]] == rows
         assert cli_main(["-f", "tsv", "-s", "poj", "--sandhi", "auto", "--no-capitalize", *extra, str(source),
                          "-o", str(out)]) == 0
         assert out.read_bytes().decode() == tsv, extra

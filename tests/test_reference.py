@@ -42,6 +42,15 @@ def assert_same(native, reference, text, **options):
     assert [native_outputs[k] for k in (0, 2, 4)] == [reference_outputs[k] for k in (0, 2, 4)]
     assert json.loads(native_outputs[3]) == json.loads(reference_outputs[3])
     assert native_outputs[0] == native.to_html(text, **options_with_picks)
+    # format_lines: the core writes each line from one segmentation of the whole text; the
+    # reference calls itself once per line (its JSON escapes control characters its own
+    # way), and a call reads its whole lexicon: the first 40 lines are enough
+    lines = "\n".join(text.split("\n")[:40])
+    for fmt in ("text", "html", "tsv", "json", "jsonl"):
+        mine, theirs = native.format_lines(lines, fmt, **options), reference.format_lines(lines, fmt, **options)
+        if fmt.startswith("json"):
+            mine, theirs = [[json.loads(row) for row in out.split(b"\n")[:-1]] for out in (mine, theirs)]
+        assert mine == theirs, fmt
 
 
 @pytest.mark.parametrize("options", OPTION_SETS)

@@ -120,9 +120,12 @@ def test_corpus_under_asan(asan, figures):
 
 
 def test_core_tests_under_asan(asan, figures):
-    """tests/test_core.py (exact outputs, 2.4 million characters, threads) on the ASan build."""
+    """tests/test_core.py (exact outputs, 2.4 million characters, threads) and the
+    format_lines tests of tests/test_batch.py (a block's lines written from its
+    tokens, UTF-8 decoded in the core, threads) on the ASan build."""
     _site, env = asan
-    run = _run([sys.executable, "-m", "pytest", *PYTEST, "tests/test_core.py",
+    run = _run([sys.executable, "-m", "pytest", *PYTEST, "tests/test_core.py", "tests/test_batch.py", "-k",
+                "not test_batch.py or format_lines",
                 "tests/reliability/test_sanitizers.py::test_the_asan_build_is_the_one_loaded_here"], env, 900)
     figures["asan_errors"] = len(_asan_errors(run.stderr + run.stdout))
     figures["pytest"] = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
