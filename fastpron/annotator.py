@@ -7,7 +7,6 @@ import pathlib
 from _thread import allocate_lock   # threading.Lock itself; importing threading costs start-up 0.7 ms
 import re
 from collections.abc import Iterable, Mapping
-from json.encoder import encode_basestring      # what json.dumps(s, ensure_ascii=False) writes
 
 from . import binary as _binary
 from .binary import LexiconError
@@ -585,11 +584,14 @@ def _utf8(text: str) -> bytes:
 def _json_string(text: str) -> bytes:
     """`text` as a JSON string, as json.dumps(text, ensure_ascii=False) writes it, in
     UTF-8; a lone surrogate as its escape, as to_json(as_bytes=True) writes it."""
+    from json.encoder import encode_basestring     # json costs start-up 2 ms; only this fallback needs it
     quoted = encode_basestring(text)
     try:
         return quoted.encode("utf-8")
     except UnicodeEncodeError:
         return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted).encode("utf-8")
+
+
 JSON_ARGUMENTS = ("text_key", "as_bytes", "prefix", "suffix")  # to_json's own arguments
 
 

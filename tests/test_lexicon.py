@@ -12,6 +12,15 @@ from fastpron.syllable import SyllableError, alternants, join_reading, parse_rea
 SMALL_TSV = "hanji\treading\tsource\tweight\n台\ttai5\tchar\t3\n灣\tuan5\tchar\t2\n台灣\tTai5-uan5\tword\t5\n"
 
 
+@pytest.fixture
+def small(tmp_path, monkeypatch):
+    """(tsv, binary): SMALL_TSV written out and where its compiled form goes, with a cache of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    tsv = tmp_path / "small.tsv"
+    tsv.write_text(SMALL_TSV, encoding="utf-8")
+    return tsv, tmp_path / "small.fpl"
+
+
 @pytest.mark.parametrize("marked, numbered", [
     ("tsia̍h", "tsiah8"), ("Tâi", "tai5"), ("--ah", "--ah4"), ("nn̄g", "nng7"), ("hm̄", "hm7"),
     ("kok", "kok4"), ("a", "a1"), ("ő", "o9"), ("ǎ", "a6"),
@@ -55,11 +64,8 @@ def test_compile_and_load_round_trip(tmp_path):
     assert annotator.romanize("行") == "行"        # not in this small lexicon
 
 
-def test_stale_binary_is_rebuilt(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    tsv = tmp_path / "small.tsv"
-    tsv.write_text(SMALL_TSV, encoding="utf-8")
-    binary = tmp_path / "small.fpl"
+def test_stale_binary_is_rebuilt(small):
+    tsv, binary = small
     data, _ = lexicon.load_binary(tsv, binary)
     assert binary.read_bytes() == data
     tsv.write_text(SMALL_TSV.replace("tai5\tchar", "tai7\tchar"), encoding="utf-8")
@@ -67,19 +73,16 @@ def test_stale_binary_is_rebuilt(tmp_path, monkeypatch):
     assert data2 != data and lexicon.read_header(data2).source_digest == lexicon.file_digest(tsv)
 
 
-def test_a_mapped_lexicon_is_read_in_place(tmp_path, monkeypatch):
+def test_a_mapped_lexicon_is_read_in_place(small):
     """The Annotator maps the compiled file (load_binary mapped=True) and the core reads it where it lies."""
     from fastpron import _core
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    tsv = tmp_path / "small.tsv"
-    tsv.write_text(SMALL_TSV, encoding="utf-8")
-    binary = tmp_path / "small.fpl"
+    tsv, binary = small
     built, _ = lexicon.load_binary(tsv, binary)
     mapped, origin = lexicon.load_binary(tsv, binary, mapped=True)
     assert isinstance(mapped, memoryview) and mapped.readonly and mapped == built and origin == str(binary)
     core = _core.Core(CompiledLexicon(mapped, origin, verify_crc=False))
     assert core.lookup("台灣") == ["Tai5-uan5"]
-    empty = tmp_path / "empty.fpl"              # mmap refuses an empty file: it is read (and refused later)
+    empty = binary.parent / "empty.fpl"         # mmap refuses an empty file: it is read (and refused later)
     empty.write_bytes(b"")
     from fastpron.binary import _read_binary
     assert _read_binary(empty, mapped=True)[0] == b""
@@ -258,12 +261,9 @@ def test_the_table_writers_of_many_syllables_are_the_writers_of_one():
     (lambda d: b"NOTALEX\0" + d[8:], lambda d: "not a compiled fastpron lexicon (bad magic)"),
 ])
 @pytest.mark.parametrize("mapped", [False, True])
-def test_a_damaged_binary_is_rebuilt_with_a_warning(tmp_path, monkeypatch, caplog, damage, reason, mapped):
+def test_a_damaged_binary_is_rebuilt_with_a_warning(small, caplog, damage, reason, mapped):
     """It used to be rebuilt in silence: now the log names the file, the reason and the source."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    tsv = tmp_path / "small.tsv"
-    tsv.write_text(SMALL_TSV, encoding="utf-8")
-    binary = tmp_path / "small.fpl"
+    tsv, binary = small
     data, _ = lexicon.load_binary(tsv, binary)
     lexicon.cache_binary_path(tsv.resolve()).unlink(missing_ok=True)
     binary.write_bytes(damage(data))
