@@ -145,11 +145,16 @@ cdef inline uint64_t pair_cell(const LexView* lex, Py_UCS4 first, Py_UCS4 second
     return ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0x9E3779B97F4A7C15) >> 32) & lex.register_mask
 
 
+cdef inline uint64_t filter_bit(const LexView* lex, Py_UCS4 first, Py_UCS4 second) noexcept nogil:
+    """A register pair's bit in the filter (another multiplier than pair_cell's)."""
+    return ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0xC2B2AE3D27D4EB4F) >> 40) \
+        & lex.register_filter_mask
+
+
 cdef inline bint pair_may_exist(const LexView* lex, Py_UCS4 first, Py_UCS4 second) noexcept nogil:
     """False when the register model surely lacks the pair: its filter (64 KB, in cache) is
     read instead of the table (1 MB, mostly not)."""
-    cdef uint64_t bit = ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0xC2B2AE3D27D4EB4F) >> 40) \
-        & lex.register_filter_mask
+    cdef uint64_t bit = filter_bit(lex, first, second)
     return (lex.register_filter[bit >> 6] >> (bit & 63)) & 1
 
 

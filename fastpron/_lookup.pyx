@@ -162,8 +162,7 @@ cdef class CompiledLexicon:
                 while self.view.register_pairs[h]:
                     h = (h + 1) & self.view.register_mask
                 self.view.register_pairs[h] = (keys[k] << PAIR_WEIGHT_BITS) | <uint64_t>(weight + PAIR_WEIGHT_BIAS)
-                h = ((((<uint64_t>first << 21) | <uint64_t>second) * <uint64_t>0xC2B2AE3D27D4EB4F) >> 40) \
-                    & self.view.register_filter_mask        # as pair_may_exist reads it
+                h = filter_bit(&self.view, first, second)
                 self.view.register_filter[h >> 6] |= (<uint64_t>1) << (h & 63)
         store_release(&self.view.register_built, 1)
         return 0
