@@ -19,7 +19,9 @@ The model the weights encode, a reading's score within its key:
   where ``count`` is how often the corpus reads the word that way and
   ``share`` the reading's part of the dictionaries' weight for the word.  A
   reading the dictionaries give wins unless the corpus reads the word
-  otherwise more than DICTIONARY_PRIOR times;
+  otherwise more than DICTIONARY_PRIOR times.  A corpus reading with a
+  syllable no dictionary gives its character (就是 tio̍h-sī) comes after the
+  others, whatever its count (mark_news_only);
 * a single character keeps the dictionaries' order: the corpus writes its
   register's conventions (就 tsiū, 佮 kap) into standalone characters, where
   everyday speech reads them otherwise, and it adds the readings it has
@@ -58,10 +60,11 @@ EXTRA_DICTIONARIES = ("taihoa", "itaigi", "plants")
 
 class Row:
     """One reading of a key while merging."""
-    __slots__ = ("reading", "sources", "weight", "context", "count")
+    __slots__ = ("reading", "sources", "weight", "context", "count", "news_only")
 
     def __init__(self, reading: str, sources: list[str], weight: int, context: str = "", count: int = 0):
         self.reading, self.sources, self.weight, self.context, self.count = reading, sources, weight, context, count
+        self.news_only = False      # see mark_news_only
 
 
 def write_tsv(rows: list[tuple], path: pathlib.Path, header: tuple = TSV_HEADER) -> None:
@@ -142,7 +145,7 @@ def ranked_rows(keys: dict[str, list[Row]]) -> list[tuple]:
         else:
             total = sum(row.weight for row in rows) or 1
             scores = [row.count + DICTIONARY_PRIOR * row.weight / total for row in rows]
-            order = sorted(range(len(rows)), key=lambda i: -scores[i])
+            order = sorted(range(len(rows)), key=lambda i: (rows[i].news_only, -scores[i]))
             ranked = [rows[i] for i in order]
             commonness = max(row.weight for row in rows)
             if rows[0].context != "phrase":          # words apart must not outweigh a real word (攏無|閒)
@@ -158,6 +161,34 @@ def ranked_rows(keys: dict[str, list[Row]]) -> list[tuple]:
         for row, weight in zip(ranked, weights):
             out.append((key, row.reading, ",".join(row.sources), weight, row.context, "news" if row is news else ""))
     return out
+
+
+def listed_syllables(keys: dict[str, list[Row]]) -> dict[str, set[str]]:
+    """char -> every syllable the dictionaries (not the corpus) read it with."""
+    listed: dict[str, set[str]] = collections.defaultdict(set)
+    for key, rows in keys.items():
+        if len(key) == 1:
+            for row in rows:
+                if row.sources != ["icorpus"]:
+                    listed[key].update(form for syllable in parse_reading(row.reading)
+                                       for form in spoken_forms(syllable))
+    return listed
+
+
+def unlisted(key: str, reading: str, listed: dict[str, set[str]]) -> bool:
+    """Does `reading` give a character of `key` a syllable no dictionary gives it (就是 tio̍h-sī)?
+    Such readings are the news corpus's conventions of writing (a character chosen for its
+    sense): a word reads so only in a sentence that reads as news (mark_news_only)."""
+    return any(char in listed and not spoken_forms(syllable) & listed[char]
+               for char, syllable in zip(key, parse_reading(reading)))
+
+
+def mark_news_only(keys: dict[str, list[Row]], listed: dict[str, set[str]]) -> None:
+    """Flag the corpus's unlisted readings: they rank after the others, however often the
+    corpus has them, and only a sentence that reads as news takes them."""
+    for key, rows in keys.items():
+        for row in rows:
+            row.news_only = row.sources == ["icorpus"] and unlisted(key, row.reading, listed)
 
 
 def dictionary_reader(keys: dict[str, list[Row]], variants: dict[str, str]):
@@ -225,6 +256,7 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
         dictionary_words = dictionary_reader(keys, variants)
         known_syllables = {form for rows in keys.values() for row in rows
                            for syllable in parse_reading(row.reading) for form in spoken_forms(syllable)}
+        listed = listed_syllables(keys)
         readings_of: dict[str, list[tuple[str, int]]] = {}      # each corpus key's readings, in file order
         for fields in read_rows(corpus):
             key = canonical(fields["hanji"], variants)
@@ -241,12 +273,14 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
                 for reading, count in readings:
                     add_reading(merged, reading, "icorpus", count=count)
                 most_read = max(merged, key=lambda row: row.count).reading
-                if words is not None and all(len(word) == 1 for word, _ in words):
+                if words is not None and (all(len(word) == 1 for word, _ in words)
+                                          or unlisted(key, most_read, listed)):
                     # Characters the corpus joins: the dictionaries read them apart, and
                     # their reading weighs as a dictionary's would (就會 tō ē unless
                     # the corpus says tio̍h-ē more than DICTIONARY_PRIOR times).  Read
                     # otherwise, they are a word of the corpus's, written with hyphens
-                    # (認養 jīn-ióng, where the characters alone read jīn iúnn).
+                    # (認養 jīn-ióng, where the characters alone read jīn iúnn).  So are
+                    # words whose reading only news writes so (就是愛 tio̍h-sī-ài: tsiū-sī ài).
                     keys[key] = [Row("-".join(reading for _, reading in words), ["dictionary"], 1, "phrase")]
                 elif words is not None and same_reading("-".join(r for _, r in words), most_read):
                     # The dictionaries' words read it so already (美麗 + 的), as the corpus
@@ -257,6 +291,7 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
                     keys[key] = [Row(most_read, ["icorpus"], 0, "")]
             for reading, count in readings:
                 add_reading(keys.setdefault(key, []), reading, "icorpus", count=count)
+        mark_news_only(keys, listed)
 
     return ranked_rows(keys)
 

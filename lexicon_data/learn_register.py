@@ -50,7 +50,7 @@ LAMBDA = 0.5               # weight of the news bigram against its unigram
 SMOOTHING = 0.5            # add-k for the unigram estimates
 VOCABULARY = 60_000        # characters the add-k spreads over
 MIN_PAIR_COUNT = 2         # pairs seen fewer times are left to the unigram (a smaller model, same accuracy)
-THRESHOLD = 2.0            # mean log-ratio above which a sentence reads as news
+THRESHOLD = 1.8            # mean log-ratio above which a sentence reads as news
 SCALE = 1000               # weights in thousandths
 
 

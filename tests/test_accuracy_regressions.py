@@ -94,6 +94,13 @@ def test_another_register(annotator, text, expected):
     ("我明仔載就會去。", "Guá bîn-á-tsài tō ē khì."),
     ("明年就會通車。", "Mê-nî tio̍h-ē thong-tshia."),
     ("伊提一本冊。", "I the̍h tsi̍t pún tsheh."),
+    # A corpus reading with a syllable no dictionary gives the character (就 tio̍h, 爾 ní)
+    # is news writing: an everyday sentence keeps the dictionaries' reading ...
+    ("你講的就是這本冊喔？", "Lí kóng ê tsiū-sī tsit pún tsheh --ooh?"),
+    ("你遮爾晚才來。", "Lí tsiah-nī mńg tsiah-lâi."),
+    # ... and a news sentence takes the corpus's.
+    ("政府表示，這項政策就是為著照顧弱勢的民眾。",
+     "Tsìng-hú piáu-sī, tsit hāng tsìng-tshik tio̍h-sī uī-tio̍h tsiàu-kòo jio̍k-sì ê bîn-tsiòng."),
 ])
 def test_learned_from_the_corpus(annotator, text, expected):
     assert annotator.romanize(text) == expected

@@ -1,0 +1,49 @@
+"""lexicon_data/build_lexicon.py's ranking of a key's readings, on keys written here."""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("build_lexicon", ROOT / "lexicon_data" / "build_lexicon.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+Row = build.Row
+
+
+def ranked(keys):
+    return [(key, reading, register) for key, reading, _, _, _, register in build.ranked_rows(keys)]
+
+
+def small_keys():
+    """就 and 是 as the dictionaries read them; 就是 a dictionary word that the corpus
+    mostly reads tio̍h-sī, a syllable no dictionary gives 就."""
+    return {
+        "就": [Row("to7", ["char"], 56), Row("tsiu7", ["char"], 40)],
+        "是": [Row("si7", ["char"], 90)],
+        "就是": [Row("tsiu7-si7", ["word", "icorpus"], 1, count=21), Row("tioh8-si7", ["icorpus"], 0, count=523)],
+    }
+
+
+def test_a_reading_with_a_syllable_no_dictionary_gives_is_news_only():
+    keys = small_keys()
+    build.mark_news_only(keys, build.listed_syllables(keys))
+    assert [row.news_only for row in keys["就是"]] == [False, True]
+    # 523 against 21 would put tio̍h-sī first; flagged, it only reads so in news sentences
+    assert ranked({"就是": keys["就是"]}) == [("就是", "tsiu7-si7", ""), ("就是", "tioh8-si7", "news")]
+
+
+def test_a_dictionary_syllable_still_lets_the_counts_decide():
+    keys = small_keys()
+    keys["就是"][1] = Row("to7-si7", ["icorpus"], 0, count=523)
+    build.mark_news_only(keys, build.listed_syllables(keys))
+    assert not keys["就是"][1].news_only
+    assert ranked({"就是": keys["就是"]}) == [("就是", "to7-si7", ""), ("就是", "tsiu7-si7", "")]
+
+
+def test_a_dictionary_reading_is_never_news_only():
+    keys = small_keys()
+    keys["就是"][0].reading = "tioh8-si7"       # a dictionary writes it so: its own reading stands
+    build.mark_news_only(keys, build.listed_syllables(keys))
+    assert not keys["就是"][0].news_only
