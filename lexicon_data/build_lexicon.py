@@ -299,8 +299,10 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=pathlib.Path, default=HERE / "lexicon.tsv")
+    parser.add_argument("--sources", type=pathlib.Path, default=SOURCES,
+                        help="the folder of the import scripts' TSVs (benchmarks/heldout.py gives another)")
     args = parser.parse_args(argv)
-    rows = merge()
+    rows = merge(args.sources)
     write_tsv(rows, args.out, LEXICON_HEADER)
     print(f"wrote {len(rows)} readings of {len({row[0] for row in rows})} keys to {args.out}", file=sys.stderr)
     return 0
