@@ -69,7 +69,7 @@ accuracy: $(BUILT)
 	$(PY) benchmarks/accuracy.py
 
 # The same model rebuilt without blocks of the train split, measured on them:
-# news no constant was tuned on (benchmarks/heldout.py; about 1.5 min a fold).
+# news no constant was tuned on (benchmarks/heldout.py; about 3 min a fold).
 heldout: $(BUILT)
 	$(PY) benchmarks/heldout.py
 

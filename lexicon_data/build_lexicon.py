@@ -30,6 +30,14 @@ The model the weights encode, a reading's score within its key:
   one (and CORPUS_OVERRULES times at the least) comes first: 和 hâm, 564
   times against hām's once.
 
+A key's news reading, which a sentence that reads as news takes (the
+``register`` column; learn_register.py decides which sentences do), is the
+reading the train split gives most where fastpron's segmenter, on these keys,
+cuts the key out of its sentences, when that is not the key's first reading:
+the corpus's own words are cut otherwise (兩个, 兩分 are words of its own, so
+兩 standing alone there is mostly the weight niú, where fastpron's 兩 alone is
+mostly nn̄g before a classifier).
+
 A key's commonness, which the segmenter turns into its cost
 (fastpron/lexicon.py: entry_cost), is its dictionary weight plus its corpus
 count.  The TSV's weight column carries both: the best reading weighs the
@@ -42,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import os
 import pathlib
 import sys
 
@@ -49,12 +58,14 @@ HERE = pathlib.Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
 sys.path.insert(0, str(HERE.parent))
 from fastpron.lexicon import canonical, read_variants  # noqa: E402
+from fastpron.reference import KIND_CHAR, KIND_WORD  # noqa: E402
 from fastpron.syllable import alternants, join_reading, parse_reading  # noqa: E402
 
 TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
 LEXICON_HEADER = TSV_HEADER + ("register",)
 DICTIONARY_PRIOR = 5       # pseudo-count of the dictionaries' reading of a word
 CORPUS_OVERRULES = 20      # how much more often the corpus must read a character otherwise
+TRAIN = HERE.parent.parent / "shared" / "data" / "icorpus" / "train.tsv.gz"
 EXTRA_DICTIONARIES = ("taihoa", "itaigi", "plants")
 
 
@@ -128,7 +139,7 @@ def add_reading(rows: list[Row], reading: str, source: str, weight: int = 0, cou
     rows.append(Row(reading, [source], weight, "", count))
 
 
-def ranked_rows(keys: dict[str, list[Row]]) -> list[tuple]:
+def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> list[tuple]:
     """The TSV rows: each key's readings best first, with their weights (see the module's doc)."""
     out = []
     for key in sorted(keys):
@@ -154,10 +165,16 @@ def ranked_rows(keys: dict[str, list[Row]]) -> list[tuple]:
                        for i in order]
             for k in range(1, len(weights)):      # rounding must not reorder
                 weights[k] = min(weights[k], weights[k - 1])
-        # The reading the corpus gives most, when it is not the first: news sentences take it
-        # (learn_register.py decides which sentences read as news).
-        news = max(ranked, key=lambda row: row.count)
-        news = news if news.count and news is not ranked[0] else None
+        # The reading the corpus gives most where fastpron cuts the key out of its sentences
+        # (else, where the corpus's own words are the key), when it is not the first: news
+        # sentences take it (learn_register.py decides which sentences read as news).
+        cut = (where_cut or {}).get(key)
+        if cut is not None:
+            read = [sum(n for reading, n in cut.items() if same_reading(row.reading, reading)) for row in ranked]
+        else:
+            read = [row.count for row in ranked]
+        best = max(range(len(ranked)), key=read.__getitem__)
+        news = ranked[best] if read[best] and best else None
         for row, weight in zip(ranked, weights):
             out.append((key, row.reading, ",".join(row.sources), weight, row.context, "news" if row is news else ""))
     return out
@@ -191,16 +208,21 @@ def mark_news_only(keys: dict[str, list[Row]], listed: dict[str, set[str]]) -> N
             row.news_only = row.sources == ["icorpus"] and unlisted(key, row.reading, listed)
 
 
+def write_lexicon(keys: dict[str, list[Row]], variants: dict[str, str], folder: pathlib.Path) -> pathlib.Path:
+    """These keys as a lexicon TSV in `folder`, with the variants beside it (no register model)."""
+    tsv = folder / "lexicon.tsv"
+    write_tsv(ranked_rows(keys), tsv, LEXICON_HEADER)
+    (folder / "variants.tsv").write_text(
+        "variant\tstandard\n" + "".join(f"{v}\t{s}\n" for v, s in variants.items()), encoding="utf-8")
+    return tsv
+
+
 def dictionary_reader(keys: dict[str, list[Row]], variants: dict[str, str]):
     """A function that cuts text into the dictionaries' words, as fastpron would segment it."""
     import tempfile
     from fastpron.reference import ReferenceAnnotator
     with tempfile.TemporaryDirectory() as folder:
-        tsv = pathlib.Path(folder) / "lexicon.tsv"
-        write_tsv(ranked_rows(keys), tsv, LEXICON_HEADER)
-        (pathlib.Path(folder) / "variants.tsv").write_text(
-            "variant\tstandard\n" + "".join(f"{v}\t{s}\n" for v, s in variants.items()), encoding="utf-8")
-        reader = ReferenceAnnotator(lexicon=tsv)
+        reader = ReferenceAnnotator(lexicon=write_lexicon(keys, variants, pathlib.Path(folder)))
 
     def dictionary_words(text: str) -> list[tuple[str, str]] | None:
         """How the dictionaries' words cut and read `text`; None where a character is missing."""
@@ -212,7 +234,58 @@ def dictionary_reader(keys: dict[str, list[Row]], variants: dict[str, str]):
     return dictionary_words
 
 
-def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = None) -> list[tuple]:
+def corpus_sentences(path: pathlib.Path):
+    """(text, the gold syllable of each of its characters, None where it has none) of each
+    sentence of an iCorpus split."""
+    import gzip
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("line\t"):
+                continue
+            _, hanji, tailo = line.rstrip("\n").split("\t")
+            gold: list[str | None] = []
+            for word, reading in zip(hanji.split(" "), tailo.split(" ")):
+                syllables = reading.lower().split("-")
+                if len(syllables) == len(word) and all(s[-1:].isdigit() for s in syllables):
+                    gold += ["--" + s[1:] if s.startswith("0") else s for s in syllables]
+                else:
+                    gold += [None] * len(word)
+            yield hanji.replace(" ", ""), gold
+
+
+def readings_where_cut(keys: dict[str, list[Row]], variants: dict[str, str], corpus: pathlib.Path) -> dict:
+    """key -> {reading: count}: how the corpus reads each stretch where fastpron's segmenter,
+    on these keys, cuts its sentences.  The corpus's own words are cut otherwise (兩 alone
+    is mostly the weight niú there, as 兩个, 兩分 are words of its own)."""
+    import tempfile
+    from fastpron.annotator import Annotator
+    counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    with tempfile.TemporaryDirectory() as folder:
+        # the core, for speed (the reference segments the same way, 40 times slower); its
+        # compiled lexicon goes to the temporary folder too
+        saved = os.environ.get("XDG_CACHE_HOME")
+        os.environ["XDG_CACHE_HOME"] = folder
+        try:
+            annotator = Annotator(lexicon=write_lexicon(keys, variants, pathlib.Path(folder)))
+        finally:
+            if saved is None:
+                del os.environ["XDG_CACHE_HOME"]
+            else:
+                os.environ["XDG_CACHE_HOME"] = saved
+        for text, gold in corpus_sentences(corpus):
+            if len(gold) != len(text):
+                continue
+            for token in annotator.annotate(text):
+                if token.kind not in (KIND_CHAR, KIND_WORD):
+                    continue
+                syllables = gold[token.start:token.end]
+                if None not in syllables:
+                    counts[canonical(token.text, variants)]["-".join(syllables)] += 1
+    return counts
+
+
+def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = None,
+          train: pathlib.Path | None = TRAIN) -> list[tuple]:
     variants = variants if variants is not None else read_variants(HERE / "variants.tsv")
     keys: dict[str, list[Row]] = {}
     for fields in read_rows(sources / "taibun.tsv"):
@@ -292,6 +365,8 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
             for reading, count in readings:
                 add_reading(keys.setdefault(key, []), reading, "icorpus", count=count)
         mark_news_only(keys, listed)
+        if train is not None and train.exists():
+            return ranked_rows(keys, readings_where_cut(keys, variants, train))
 
     return ranked_rows(keys)
 
@@ -301,8 +376,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=pathlib.Path, default=HERE / "lexicon.tsv")
     parser.add_argument("--sources", type=pathlib.Path, default=SOURCES,
                         help="the folder of the import scripts' TSVs (benchmarks/heldout.py gives another)")
+    parser.add_argument("--corpus", type=pathlib.Path, default=TRAIN,
+                        help="the iCorpus train split, whose sentences decide each key's news reading")
     args = parser.parse_args(argv)
-    rows = merge(args.sources)
+    rows = merge(args.sources, train=args.corpus)
     write_tsv(rows, args.out, LEXICON_HEADER)
     print(f"wrote {len(rows)} readings of {len({row[0] for row in rows})} keys to {args.out}", file=sys.stderr)
     return 0

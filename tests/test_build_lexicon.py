@@ -47,3 +47,22 @@ def test_a_dictionary_reading_is_never_news_only():
     keys["就是"][0].reading = "tioh8-si7"       # a dictionary writes it so: its own reading stands
     build.mark_news_only(keys, build.listed_syllables(keys))
     assert not keys["就是"][0].news_only
+
+
+def test_the_news_reading_is_the_corpus_s_where_fastpron_cuts(tmp_path):
+    """兩 alone in the corpus's own words is mostly the weight niú (兩个, 兩斤 are its
+    words); where fastpron cuts 兩 out, before a classifier, the corpus reads it nn̄g."""
+    import gzip
+    keys = {
+        "兩": [Row("nng7", ["char", "icorpus"], 50, count=2), Row("niu2", ["char", "icorpus"], 10, count=30)],
+        "斤": [Row("kin1", ["char"], 50)],
+        "肉": [Row("bah4", ["char"], 50)],
+    }
+    assert ("兩", "niu2", "news") in ranked(keys)          # from the corpus's own words
+    train = tmp_path / "train.tsv.gz"
+    with gzip.open(train, "wt", encoding="utf-8") as f:
+        f.write("line\thanji\ttailo\n1\t兩斤 肉 。\tnng7-kin1 bah4 。\n2\t兩斤 。\tnng7-kin1 。\n")
+    where_cut = build.readings_where_cut(keys, {}, train)
+    assert where_cut == {"兩": {"nng7": 2}, "斤": {"kin1": 2}, "肉": {"bah4": 1}}
+    assert [(key, reading, register) for key, reading, _, _, _, register in build.ranked_rows(keys, where_cut)
+            if key == "兩"] == [("兩", "nng7", ""), ("兩", "niu2", "")]
