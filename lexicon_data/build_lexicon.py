@@ -258,20 +258,14 @@ def readings_where_cut(keys: dict[str, list[Row]], variants: dict[str, str], cor
     on these keys, cuts its sentences.  The corpus's own words are cut otherwise (兩 alone
     is mostly the weight niú there, as 兩个, 兩分 are words of its own)."""
     import tempfile
+    from unittest import mock
     from fastpron.annotator import Annotator
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     with tempfile.TemporaryDirectory() as folder:
         # the core, for speed (the reference segments the same way, 40 times slower); its
         # compiled lexicon goes to the temporary folder too
-        saved = os.environ.get("XDG_CACHE_HOME")
-        os.environ["XDG_CACHE_HOME"] = folder
-        try:
+        with mock.patch.dict(os.environ, {"XDG_CACHE_HOME": folder}):
             annotator = Annotator(lexicon=write_lexicon(keys, variants, pathlib.Path(folder)))
-        finally:
-            if saved is None:
-                del os.environ["XDG_CACHE_HOME"]
-            else:
-                os.environ["XDG_CACHE_HOME"] = saved
         for text, gold in corpus_sentences(corpus):
             if len(gold) != len(text):
                 continue
