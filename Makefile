@@ -100,7 +100,8 @@ import-sources: $(INSTALLED)
 	$(PY) lexicon_data/import_icorpus.py
 
 # lexicon_data/lexicon.tsv from lexicon_data/sources/: readings ranked and weighed
-# by corpus counts and the dictionaries (about a minute and a half), and the
+# by corpus counts and the dictionaries, news readings from the train split as the
+# core cuts it (about a minute and a half; needs the built core), and the
 # register model, lexicon_data/register.tsv (the news train split against the
 # dictionaries' words: which sentences read as news).
 build-lexicon: $(INSTALLED)
