@@ -104,7 +104,7 @@ import-sources: $(INSTALLED)
 # core cuts it (about a minute and a half; needs the built core), and the
 # register model, lexicon_data/register.tsv (the news train split against the
 # dictionaries' words: which sentences read as news).
-build-lexicon: $(INSTALLED)
+build-lexicon: $(BUILT)
 	$(PY) lexicon_data/build_lexicon.py
 	$(PY) lexicon_data/learn_register.py
 
