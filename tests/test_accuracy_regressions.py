@@ -96,7 +96,7 @@ def test_another_register(annotator, text, expected):
     ("伊提一本冊。", "I the̍h tsi̍t pún tsheh."),
     # A corpus reading with a syllable no dictionary gives the character (就 tio̍h, 爾 ní)
     # is news writing: an everyday sentence keeps the dictionaries' reading ...
-    ("你講的就是這本冊喔？", "Lí kóng ê tsiū-sī tsit pún tsheh --ooh?"),
+    ("我欲的就是這領衫。", "Guá beh ê tsiū-sī tsit niá sann."),
     ("你遮爾晚才來。", "Lí tsiah-nī mńg tsiah-lâi."),
     # ... and a news sentence takes the corpus's.  Its news readings are the corpus's where
     # fastpron cuts its sentences: 兩 alone before a classifier is nn̄g (the corpus's own
