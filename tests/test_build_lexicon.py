@@ -1,4 +1,4 @@
-"""lexicon_data/build_lexicon.py's ranking of a key's readings, on keys written here."""
+"""The learning scripts of lexicon_data/ (build_lexicon.py, learn_register.py), on data written here."""
 
 from __future__ import annotations
 
@@ -66,3 +66,19 @@ def test_the_news_reading_is_the_corpus_s_where_fastpron_cuts(tmp_path):
     assert where_cut == {"兩": {"nng7": 2}, "斤": {"kin1": 2}, "肉": {"bah4": 1}}
     assert [(key, reading, register) for key, reading, _, _, _, register in build.ranked_rows(keys, where_cut)
             if key == "兩"] == [("兩", "nng7", ""), ("兩", "niu2", "")]
+
+
+def test_the_register_model_s_bigrams():
+    """learn_register.py's estimates: add-k unigrams, and a pair's share mixed in only
+    when the pair was seen often enough."""
+    spec = importlib.util.spec_from_file_location("learn_register", ROOT / "lexicon_data" / "learn_register.py")
+    learn = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(learn)
+    model = learn.Bigrams()
+    model.add(list("遮爾好"))
+    model.add(list("遮爾"))
+    unigram = (2 + learn.SMOOTHING) / (5 + learn.SMOOTHING * learn.VOCABULARY)
+    assert model.p("爾") == unigram
+    assert model.p_after("遮", "爾", 0.2, 1) == 0.8 * unigram + 0.2 * 2 / 2
+    assert model.p_after("遮", "爾", 0.2, 3) == 0.8 * unigram         # seen twice: not enough
+    assert model.p_after("好", "遮", 0.2, 1) == 0.8 * model.p("遮")   # never seen
