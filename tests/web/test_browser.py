@@ -72,11 +72,13 @@ def browser_without_javascript():
 
 
 def readings(driver):
-    """The <rt> texts, read in one go (the page's script may replace the article at any time)."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    """The <rt> texts, read in one script call: the page's script, or a navigation still under
+    way, may replace the article at any time, and a node found before that is gone after it."""
+    from selenium.common.exceptions import WebDriverException
     try:
-        return [rt.get_attribute("textContent") for rt in driver.find_elements("css selector", "#fp-article rt")]
-    except StaleElementReferenceException:
+        return driver.execute_script(
+            "return Array.from(document.querySelectorAll('#fp-article rt'), rt => rt.textContent)")
+    except WebDriverException:      # stale node, or "Node with given id does not belong to the document"
         return []
 
 
