@@ -86,14 +86,16 @@ class Bigrams:
 
     def __init__(self):
         self.chars, self.pairs, self.before = collections.Counter(), collections.Counter(), collections.Counter()
+        self.size = 0               # characters added: the unigram's denominator, kept rather than summed per call
 
     def add(self, chars: list[str]) -> None:
         self.chars.update(chars)
         self.pairs.update(zip(chars, chars[1:]))
         self.before.update(chars[:-1])
+        self.size += len(chars)
 
     def p(self, ch: str) -> float:
-        return (self.chars[ch] + SMOOTHING) / (self.chars.total() + SMOOTHING * VOCABULARY)
+        return (self.chars[ch] + SMOOTHING) / (self.size + SMOOTHING * VOCABULARY)
 
     def p_after(self, a: str, b: str, weight: float, min_count: int) -> float:
         """P(b | a): the unigram, mixed with the pair's share when the pair was seen min_count times."""
