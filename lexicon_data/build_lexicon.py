@@ -59,7 +59,9 @@ SOURCES = HERE / "sources"
 sys.path.insert(0, str(HERE.parent))
 from fastpron.lexicon import canonical, read_variants  # noqa: E402
 from fastpron.reference import KIND_CHAR, KIND_WORD  # noqa: E402
-from fastpron.syllable import alternants, join_reading, parse_reading  # noqa: E402
+from fastpron.syllable import SyllableError, alternants, join_reading, parse_reading  # noqa: E402
+sys.path.insert(0, str(HERE))
+from import_icorpus import corpus_reading, read_split  # noqa: E402
 
 TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
 LEXICON_HEADER = TSV_HEADER + ("register",)
@@ -237,20 +239,21 @@ def dictionary_reader(keys: dict[str, list[Row]], variants: dict[str, str]):
 def corpus_sentences(path: pathlib.Path):
     """(text, the gold syllable of each of its characters, None where it has none) of each
     sentence of an iCorpus split."""
-    import gzip
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or line.startswith("line\t"):
-                continue
-            _, hanji, tailo = line.rstrip("\n").split("\t")
-            gold: list[str | None] = []
-            for word, reading in zip(hanji.split(" "), tailo.split(" ")):
-                syllables = reading.lower().split("-")
-                if len(syllables) == len(word) and all(s[-1:].isdigit() for s in syllables):
-                    gold += ["--" + s[1:] if s.startswith("0") else s for s in syllables]
-                else:
-                    gold += [None] * len(word)
-            yield hanji.replace(" ", ""), gold
+    def syllable(text: str) -> str | None:
+        try:
+            return corpus_reading(text)[0]
+        except SyllableError:
+            return None          # a kana's mark (ガス 1ga1-1suh4), a letter
+
+    for sentence in read_split(path):
+        gold: list[str | None] = []
+        for word, reading in sentence:
+            syllables = reading.lower().split("-")
+            if len(syllables) == len(word) and all(s[-1:].isdigit() for s in syllables):
+                gold += [syllable(s) for s in syllables]
+            else:                # a romanised word, or a slip of the corpus's (女兵 li2-pen)
+                gold += [None] * len(word)
+        yield "".join(word for word, _ in sentence), gold
 
 
 def readings_where_cut(keys: dict[str, list[Row]], variants: dict[str, str], corpus: pathlib.Path) -> dict:

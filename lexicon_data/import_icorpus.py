@@ -21,6 +21,7 @@ import gzip
 import pathlib
 import re
 import sys
+from collections.abc import Iterator
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -35,27 +36,34 @@ def corpus_reading(text: str) -> list[str]:
     return parse_reading("-".join("--" + s[1:] if s.startswith("0") else s for s in text.split("-")))
 
 
-def count_words(path: pathlib.Path) -> tuple[collections.Counter, collections.Counter]:
-    """((hanji, reading) -> count, skip reason -> count)."""
-    counts: collections.Counter = collections.Counter()
-    skipped: collections.Counter = collections.Counter()
+def read_split(path: pathlib.Path) -> Iterator[list[tuple[str, str]]]:
+    """Each sentence of an iCorpus split (train.tsv.gz, dev.tsv.gz): its (word, reading)
+    pairs as the corpus writes them, punctuation and romanised words included."""
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             if line.startswith("#") or line.startswith("line\t"):
                 continue
             _, hanji, tailo = line.rstrip("\n").split("\t")
-            for word, reading in zip(hanji.split(" "), tailo.split(" ")):
-                if not HAN_WORD.match(word):
-                    continue                              # punctuation, romanised words
-                try:
-                    syllables = corpus_reading(reading.lower())
-                except SyllableError:
-                    skipped["reading that does not parse"] += 1
-                    continue
-                if len(syllables) != len(word):
-                    skipped["syllables do not match the characters"] += 1
-                    continue
-                counts[(word, join_reading(syllables))] += 1
+            yield list(zip(hanji.split(" "), tailo.split(" ")))
+
+
+def count_words(path: pathlib.Path) -> tuple[collections.Counter, collections.Counter]:
+    """((hanji, reading) -> count, skip reason -> count)."""
+    counts: collections.Counter = collections.Counter()
+    skipped: collections.Counter = collections.Counter()
+    for sentence in read_split(path):
+        for word, reading in sentence:
+            if not HAN_WORD.match(word):
+                continue                              # punctuation, romanised words
+            try:
+                syllables = corpus_reading(reading.lower())
+            except SyllableError:
+                skipped["reading that does not parse"] += 1
+                continue
+            if len(syllables) != len(word):
+                skipped["syllables do not match the characters"] += 1
+                continue
+            counts[(word, join_reading(syllables))] += 1
     return counts, skipped
 
 

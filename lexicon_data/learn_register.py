@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import gzip
 import math
 import pathlib
 import sys
@@ -49,6 +48,8 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from fastpron.lexicon import canonical, read_variants  # noqa: E402
 from fastpron.reference import is_han  # noqa: E402
+sys.path.insert(0, str(HERE))
+from import_icorpus import read_split  # noqa: E402
 
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "icorpus" / "train.tsv.gz"
 DICTIONARIES = ("taibun", "itaigi", "taihoa")
@@ -66,11 +67,8 @@ def han_characters(text: str, variants: dict[str, str]) -> list[str]:
 
 
 def news_sentences(path: pathlib.Path, variants: dict[str, str]):
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or line.startswith("line\t"):
-                continue
-            yield han_characters(line.split("\t")[1].replace(" ", ""), variants)
+    for sentence in read_split(path):
+        yield han_characters("".join(word for word, _ in sentence), variants)
 
 
 def dictionary_words(variants: dict[str, str]):
