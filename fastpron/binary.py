@@ -241,12 +241,14 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
     env_tsv = os.environ.get("FASTPRON_LEXICON")
     if tsv is None and env_tsv:
         tsv = pathlib.Path(env_tsv)
-        binary = binary or cache_binary_path(tsv.resolve())
+        binary = binary or cache_binary_path(tsv.absolute())
     tsv = tsv if tsv is not None else (DEFAULT_TSV if DEFAULT_TSV.exists() else None)
     if binary is None:
-        # The package's binary belongs to the package's TSV; another TSV gets its own.
-        own = tsv is None or tsv.resolve() == DEFAULT_TSV.resolve()
-        binary = DEFAULT_BINARY if own else cache_binary_path(tsv.resolve())
+        # The package's binary belongs to the package's TSV; another TSV gets its own.  A path
+        # counts as given, not resolved: a TSV linked into another folder is compiled with the
+        # variants and register model beside the link (source_files), so it is another lexicon.
+        own = tsv is None or tsv.absolute() == DEFAULT_TSV
+        binary = DEFAULT_BINARY if own else cache_binary_path(tsv.absolute())
     if tsv is not None and not tsv.exists():
         raise LexiconError(f"lexicon source {tsv} does not exist")
 
@@ -256,7 +258,7 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
     sources = [path for path in source_files(tsv) if path.exists()] if tsv is not None else []
     newest_source = max((path.stat().st_mtime_ns for path in sources), default=0)
     digest = None
-    candidates = [binary] + ([cache_binary_path(tsv.resolve())] if tsv is not None else [])
+    candidates = [binary] + ([cache_binary_path(tsv.absolute())] if tsv is not None else [])
     for candidate in dict.fromkeys(candidates):
         try:
             data, modified = _read_binary(candidate, mapped)
@@ -280,7 +282,7 @@ def load_binary(tsv: pathlib.Path | None = None, binary: pathlib.Path | None = N
 
     from .lexicon import compile_tsv          # the compiler, only when there is something to compile
     data = compile_tsv(tsv, digest)
-    for target in (binary, cache_binary_path(tsv.resolve())):
+    for target in (binary, cache_binary_path(tsv.absolute())):
         try:
             write_atomic(target, data)
             return data, str(target)

@@ -265,7 +265,7 @@ def test_a_damaged_binary_is_rebuilt_with_a_warning(small, caplog, damage, reaso
     """It used to be rebuilt in silence: now the log names the file, the reason and the source."""
     tsv, binary = small
     data, _ = lexicon.load_binary(tsv, binary)
-    lexicon.cache_binary_path(tsv.resolve()).unlink(missing_ok=True)
+    lexicon.cache_binary_path(tsv.absolute()).unlink(missing_ok=True)
     binary.write_bytes(damage(data))
     with caplog.at_level("WARNING", logger="fastpron"):
         rebuilt, origin = lexicon.load_binary(tsv, binary, mapped=mapped)
@@ -277,3 +277,18 @@ def test_a_damaged_binary_is_rebuilt_with_a_warning(small, caplog, damage, reaso
     with caplog.at_level("WARNING", logger="fastpron"):
         lexicon.load_binary(tsv, binary, mapped=mapped)    # sound again: nothing to say
     assert caplog.records == []
+
+
+def test_a_linked_tsv_is_compiled_with_the_files_beside_the_link(tmp_path, monkeypatch):
+    """A TSV linked into another folder is read with that folder's variants (and register
+    model), into a binary of its own: the binary of the file it links to stays that file's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    real, linked = tmp_path / "real", tmp_path / "linked"
+    real.mkdir()
+    linked.mkdir()
+    (real / "lexicon.tsv").write_text(SMALL_TSV, encoding="utf-8")
+    (linked / "lexicon.tsv").symlink_to(real / "lexicon.tsv")
+    (linked / "variants.tsv").write_text("variant\tstandard\n臺\t台\n", encoding="utf-8")
+    assert Annotator(lexicon=linked / "lexicon.tsv").romanize("臺") == "Tâi"
+    assert Annotator(lexicon=real / "lexicon.tsv").romanize("臺") == "臺"
+    assert Annotator(lexicon=linked / "lexicon.tsv").romanize("臺") == "Tâi"
