@@ -82,3 +82,29 @@ def test_the_register_model_s_bigrams():
     assert model.p_after("遮", "爾", 0.2, 1) == 0.8 * unigram + 0.2 * 2 / 2
     assert model.p_after("遮", "爾", 0.2, 3) == 0.8 * unigram         # seen twice: not enough
     assert model.p_after("好", "遮", 0.2, 1) == 0.8 * model.p("遮")   # never seen
+
+
+def test_another_dictionary_adds_a_word_in_taibun_s_syllables_that_its_words_read_otherwise():
+    """Taihoa's 參詳 tsham1-siong5 is new; its tsham1-siang5 (another accent: no dictionary
+    of taibun's gives 詳 siang5) is not, nor is a word taibun's words already read so."""
+    listed = {"參": {"sim1", "tsham1"}, "詳": {"siong5"}, "莫": {"mai3"}, "去": {"khi3"}}
+    apart = {"參詳": [("參", "sim1"), ("詳", "siong5")], "莫去": [("莫", "mai3"), ("去", "khi3")]}
+    assert build.adds_a_word("參詳", "tsham1-siong5", listed, apart.get)
+    assert not build.adds_a_word("參詳", "tsham1-siang5", listed, apart.get)
+    assert not build.adds_a_word("莫去", "mai3-khi3", listed, apart.get)             # mài khì already
+    assert not build.adds_a_word("參詳", "tsham1", listed, apart.get)                # a syllable short
+    assert build.adds_a_word("㐀詳", "tshiu1-siong5", listed, lambda key: None)      # 㐀: no word of taibun's
+
+
+def test_merge_takes_the_other_dictionaries_words_and_characters(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "taibun.tsv").write_text(
+        "hanji\treading\tsource\tweight\tcontext\n參\tsim1\tword,char\t73\t\n參\ttsham1\tchar\t37\t\n"
+        "詳\tsiong5\tword,char\t20\t\n", encoding="utf-8")
+    (sources / "taihoa.tsv").write_text(
+        "hanji\treading\tfreq\tgloss\n參詳\ttsham1-siang5\t860\t商量\n參詳\ttsham1-siong5\t\t商量\n"
+        "㐀\ttshiu1\t\t\n", encoding="utf-8")
+    rows = [(key, reading, source) for key, reading, source, _, _, _ in build.merge(sources, {}, train=None)]
+    assert rows == [("㐀", "tshiu1", "taihoa"), ("參", "sim1", "word,char"), ("參", "tsham1", "char"),
+                    ("參詳", "tsham1-siong5", "taihoa"), ("詳", "siong5", "word,char")]
