@@ -214,11 +214,13 @@ def adds_a_word(key: str, reading: str, listed: dict[str, set[str]], dictionary_
 
 
 def mark_news_only(keys: dict[str, list[Row]], listed: dict[str, set[str]]) -> None:
-    """Flag the corpus's unlisted readings: they rank after the others, however often the
-    corpus has them, and only a sentence that reads as news takes them."""
+    """Flag the corpus's unlisted readings of words: they rank after the others, however
+    often the corpus has them, and only a sentence that reads as news takes them.  (A
+    character's corpus readings rank after the dictionaries' anyway: ranked_rows.)"""
     for key, rows in keys.items():
-        for row in rows:
-            row.news_only = row.sources == ["icorpus"] and unlisted(key, row.reading, listed)
+        if len(key) > 1:
+            for row in rows:
+                row.news_only = row.sources == ["icorpus"] and unlisted(key, row.reading, listed)
 
 
 def write_lexicon(keys: dict[str, list[Row]], variants: dict[str, str], folder: pathlib.Path) -> pathlib.Path:
