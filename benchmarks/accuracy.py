@@ -2,6 +2,7 @@
 
     python benchmarks/accuracy.py [--gold ../shared/gold/moe_examples_dev.tsv]
                                   [--news ../shared/data/icorpus/dev.tsv.gz] [--limit N] [--errors N]
+                                  [--texts N]
 
 Two dev sets, for measuring only: the MOE dictionary's example sentences
 (everyday speech) and the iCorpus dev split (news; its words are joined
@@ -261,6 +262,13 @@ def load_han2kip():
     return translate
 
 
+def as_texts(rows: list[tuple[str, str]], size: int) -> list[tuple[str, str]]:
+    """The rows joined `size` at a time, in order: the dev sets keep an article's sentences
+    together (the iCorpus split was cut in blocks of 50 lines)."""
+    return [("".join(hanji for hanji, _ in rows[i:i + size]), " ".join(tailo for _, tailo in rows[i:i + size]))
+            for i in range(0, len(rows), size)]
+
+
 def run(name: str, romanize, rows) -> Score:
     score = Score(name)
     started = time.perf_counter()
@@ -291,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", type=int, default=15, help="how many most frequent confusions to list")
     parser.add_argument("--examples", type=int, default=6, help="how many examples to show per cause")
     parser.add_argument("--no-taibun", action="store_true", help="skip the taibun comparison")
+    parser.add_argument("--texts", type=int, default=1, metavar="N",
+                        help="read each set as texts of N consecutive sentences, as an article is pasted "
+                             "(the register model then weighs the whole text)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import fastpron
@@ -318,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
             print("accuracy: han2kip is not installed (pip install han2kip==0.1.2); its figure is skipped.")
         else:
             annotators.append(("han2kip", han2kip))
+    if args.texts > 1:
+        gold_sets = [(f"{title}, as texts of {args.texts} sentences", as_texts(rows, args.texts))
+                     for title, rows in gold_sets]
     causes_by_set = []
     for title, rows in gold_sets:
         print(f"\n{title}:")
