@@ -37,6 +37,7 @@ READING_FINAL = 2           # reading flag: the reading at the end of a phrase (
 READING_PHRASE = 4          # reading flag: two words kept together (這是 tse sī): no hyphen between them
 READING_ESTIMATED = 8       # reading flag: estimated from the character's 廣韻 position, no dictionary's
 READING_NEWS = 16           # reading flag: the one a sentence that reads as news takes (register.tsv)
+REGISTER_SENTENCE_SHARE = 0.3   # a sentence's own register score against its paragraph's (lexicon.RegisterModel)
 
 # Header: magic, version, flags, source fingerprint, then counts, then crc32 of the body.
 _HEADER = struct.Struct("<8sII32s9II")   # 88 bytes, so the body starts 8-aligned

@@ -46,7 +46,8 @@ from .syllable import SyllableError, join_reading, parse_reading
 # they are this module's names too.
 from .binary import (  # noqa: F401
     DEFAULT_BINARY, DEFAULT_TSV, FORMAT_MAGIC, FORMAT_VERSION, HEADER_SIZE, NO_PARENT, OTHER_COST, PACKAGE_DIR,
-    PREFIX_ONLY, READING_CAPITAL, READING_ESTIMATED, READING_FINAL, READING_NEWS, READING_PHRASE, SLOT_EXTENDS,
+    PREFIX_ONLY, READING_CAPITAL, READING_ESTIMATED, READING_FINAL, READING_NEWS, READING_PHRASE,
+    REGISTER_SENTENCE_SHARE, SLOT_EXTENDS,
     SLOT_FINAL, SLOT_HAS_READINGS, SLOT_INDEX, SLOT_NEWS, SLOT_REMOVED, SLOT_SIZE, TOKEN_COST, UNKNOWN_COST,
     USER_BONUS, WORD_BONUS_MAX, WORD_BONUS_PER_LOG2, _HEADER, _REGISTER_PARAMETERS, _SLOT, Header, LexiconError,
     cache_binary_path, file_digest, load_binary, read_header, register_path, slot_hash, source_files,
@@ -156,14 +157,17 @@ class RegisterModel:
 
     ``weights``: one character -> its weight; two characters -> the second's
     weight after the first.  A sentence is news when the sum over its Han
-    characters (in standard form) is above ``threshold`` times their number.
+    characters (in standard form) is above ``threshold`` times their number;
+    in a paragraph of several sentences, when its mean mixed with the
+    paragraph's is (reads_as_news).
     """
     threshold: int
     unseen_pair: int            # added to the second character's own weight for a pair not in weights
     unknown: int                # the weight of a character not in weights
     weights: dict[str, int]
 
-    def is_news(self, chars: str) -> bool:
+    def score(self, chars: str) -> tuple[int, int]:
+        """(the sum of the characters' weights, their number)."""
         total, previous = 0, ""
         for ch in chars:
             pair = self.weights.get(previous + ch) if previous else None
@@ -172,7 +176,23 @@ class RegisterModel:
             else:
                 total += self.weights.get(ch, self.unknown) + (self.unseen_pair if previous else 0)
             previous = ch
-        return bool(chars) and total > self.threshold * len(chars)
+        return total, len(chars)
+
+    def reads_as_news(self, total: int, n: int, paragraph_total: int, paragraph_n: int) -> bool:
+        """Is a sentence of score (total, n) news, in a paragraph whose scored sentences sum to
+        (paragraph_total, paragraph_n)?  A paragraph has one register: the sentence's mean weight
+        counts REGISTER_SENTENCE_SHARE against the paragraph's, unless it is the whole of it.
+        (Floating point as the core's, which is built without fused multiply-add.)"""
+        if n == 0:
+            return False
+        if n == paragraph_n:
+            return total > self.threshold * n
+        return (REGISTER_SENTENCE_SHARE * total / n
+                + (1.0 - REGISTER_SENTENCE_SHARE) * paragraph_total / paragraph_n > self.threshold)
+
+    def is_news(self, chars: str) -> bool:
+        """Is `chars`, a sentence standing alone, news?"""
+        return self.reads_as_news(*self.score(chars), *self.score(chars))
 
     def keys(self) -> list[tuple[int, int]]:
         """(key, weight), sorted: a character's key is its code point, a pair's

@@ -218,18 +218,31 @@ class ReferenceAnnotator(BaseAnnotator):
         return merged
 
     def _choose_register_readings(self, text: str, keys: str, segments: list[Segment]) -> None:
-        """In each sentence that reads as news, a segment takes its reading flagged news."""
+        """In each sentence that reads as news, a segment takes its reading flagged news.  Only
+        the sentences with such a reading are scored, and a paragraph (up to a line break) has
+        one register: each one's score is mixed with those of its paragraph's
+        (RegisterModel.reads_as_news)."""
+        scored = []                     # (the news readings, the sentence's score) in this paragraph
         first = 0
         for k, seg in enumerate(segments):
-            if k + 1 < len(segments) and not (
-                    seg.kind == KIND_OTHER and any(ch in REGISTER_SENTENCE_ENDS for ch in text[seg.start:seg.end])):
+            ends = seg.kind == KIND_OTHER and any(ch in REGISTER_SENTENCE_ENDS for ch in text[seg.start:seg.end])
+            if k + 1 < len(segments) and not ends:
                 continue
             sentence = segments[first:k + 1]
             first = k + 1
             news = [(s, _news_reading(s.entry)) for s in sentence if s.entry is not None and s.kind != KIND_NUMBER]
             news = [(s, r) for s, r in news if r]
-            if news and self.register.is_news(
-                    "".join(ch for ch in keys[sentence[0].start:sentence[-1].end] if is_han(ch))):
+            if news:
+                chars = "".join(ch for ch in keys[sentence[0].start:sentence[-1].end] if is_han(ch))
+                scored.append((news, self.register.score(chars)))
+            if ends and "\n" in text[seg.start:seg.end] or k + 1 == len(segments):
+                self._choose_in_paragraph(scored)
+                scored = []
+
+    def _choose_in_paragraph(self, scored: list) -> None:
+        paragraph_total, paragraph_n = sum(total for _, (total, _) in scored), sum(n for _, (_, n) in scored)
+        for news, (total, n) in scored:
+            if self.register.reads_as_news(total, n, paragraph_total, paragraph_n):
                 for s, r in news:
                     s.choice = r
 

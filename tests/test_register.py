@@ -23,10 +23,25 @@ def test_a_news_sentence_takes_the_news_reading(native, reference):
         assert annotator.romanize(SPEECH) == "Guá kah i khì tsia̍h-pn̄g."
 
 
-def test_each_sentence_is_read_on_its_own(native, reference):
+def readings_of_kah(annotator, text):
+    return [t.reading for t in annotator.annotate(text) if t.text == "佮"]
+
+
+def test_each_sentence_is_read_with_its_paragraph(native, reference):
+    """A paragraph has one register: 阮佮恁無仝款 alone is everyday speech (佮 kah); after a
+    news sentence its score is mixed with theirs, and it reads as news (kap).  A line break
+    ends the paragraph."""
+    alone = "阮佮恁無仝款。"
     for annotator in (native, reference):
-        tokens = annotator.annotate(SPEECH + NEWS + "\n" + SPEECH)
-        assert [t.reading for t in tokens if t.text == "佮"] == ["kah", "kap", "kah"]
+        assert readings_of_kah(annotator, alone) == ["kah"]
+        assert readings_of_kah(annotator, NEWS + alone) == ["kap", "kap"]
+        assert readings_of_kah(annotator, NEWS + "\n" + alone) == ["kap", "kah"]
+
+
+def test_a_sentence_far_from_its_paragraph_s_register_keeps_its_own(native, reference):
+    for annotator in (native, reference):
+        assert readings_of_kah(annotator, SPEECH + NEWS + SPEECH) == ["kah", "kap", "kah"]
+        assert readings_of_kah(annotator, SPEECH + "\n" + NEWS + "\n" + SPEECH) == ["kah", "kap", "kah"]
 
 
 def test_a_pick_outweighs_the_register(native, reference):
@@ -42,8 +57,15 @@ def test_the_model_of_the_small_lexicon(tmp_path):
     tsv = small_tsv(tmp_path)
     model = lexicon.read_register(lexicon.register_path(tsv))
     assert model.is_news("銀行人") and not model.is_news("人") and not model.is_news("")
+    assert model.score("銀行人") == (2900, 3) and model.score("人行路") == (-200, 3)
+    # A sentence's mean counts 0.3 against its text's, unless it is the whole text:
+    assert model.reads_as_news(0, 1, 2900, 4)                 # 0.3 × 0 + 0.7 × 2,900 / 4 = 507.5 > 500
+    assert not model.reads_as_news(-200, 3, 2700, 6)         # 0.3 × -200 / 3 + 0.7 × 2,700 / 6 = 295
+    assert not model.reads_as_news(0, 1, 0, 1)
     for annotator in (Annotator(lexicon=tsv), ReferenceAnnotator(lexicon=tsv)):
-        assert annotator.romanize("銀行人。人。") == "Gîn-hâng jîn. Lâng."
+        assert annotator.romanize("人。") == "Lâng."
+        assert annotator.romanize("銀行人。人。") == "Gîn-hâng jîn. Jîn."
+        assert annotator.romanize("銀行人。人行路。") == "Gîn-hâng jîn. Lâng kiânn-lōo."
         assert annotator.romanize("人行路") == "Lâng kiânn-lōo"         # 0 - 100 - 100 < 500 × 3
 
 
@@ -60,9 +82,10 @@ def test_the_model_tables_are_built_by_the_first_text_that_needs_them():
     assert lexicon_.register_tables_built                         # 佮 has one: the sentence is scored
     annotator = Annotator()
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(annotator.romanize, [NEWS + SPEECH] * 8))
+        results = list(pool.map(annotator.romanize, [SPEECH + NEWS + SPEECH] * 8))
     assert annotator._core.base_lexicon.register_tables_built
-    assert set(results) == {Annotator().romanize(NEWS + SPEECH)} and "kap" in results[0] and "kah" in results[0]
+    assert set(results) == {Annotator().romanize(SPEECH + NEWS + SPEECH)}
+    assert "kap" in results[0] and "kah" in results[0]
 
 
 def test_a_user_word_has_no_news_reading(tmp_path):

@@ -20,11 +20,11 @@ OPTIONS = {"system": "tl", "tones": "marks", "sandhi": "none", "dialect": "usual
 WORD = re.compile(r'<span class="fp-(?:word|char)" data-start="\d+">.*?</ruby></span>')
 
 
-def test_pages_end_after_the_last_line_break_or_sentence_end():
+def test_pages_end_after_the_last_line_break_else_the_last_sentence_end():
     assert page_ends("一二三\n四五六七八九十", 6) == [4, 10, 11]       # a line break, then the length
     # 。 at 3, then ！ at 11: the 」 after it would pass the length, so it starts the next page
     assert page_ends("我行路。台灣人講：「好！」你\n去", 8) == [4, 12, 16]
-    assert page_ends("台灣\n人。」好好好", 6) == [6, 9]               # the later of the two: the sentence end
+    assert page_ends("台灣\n人。」好好好", 6) == [3, 9]               # the line break, though the 。 comes later
     assert page_ends("好。」」台灣人", 5) == [4, 7]                       # closing punctuation stays before
     assert page_ends("行" * 12, 5) == [5, 10, 12]                       # neither: at the length
     assert page_ends("台灣。", 3) == [3] and page_ends("", 5) == [0]
@@ -52,9 +52,9 @@ QUERIES = [{}, {"second": "poj", "sandhi": "auto"}, {"system": "tps", "romanized
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_each_page_reads_as_that_stretch_of_the_whole_article(settings, query):
-    """Pages cut after line breaks and sentence ends: their words, readings (picks, news
-    sentences, sandhi, a second system, converted romanised words) and choices are the whole
-    article's, at the article's offsets."""
+    """Pages cut after line breaks and, in a paragraph longer than a page, after sentence ends:
+    their words, readings (picks, news sentences, sandhi, a second system, converted romanised
+    words) and choices are the whole article's, at the article's offsets."""
     settings.ARTICLE_PAGE_LENGTH = 24
     article = Article.objects.create(text=TEXT)
     # 佮 kah in a sentence read as news (kap), 我 ngóo, the last 行 of the fourth page hâng

@@ -148,7 +148,7 @@ def test_the_migration_turns_numbered_picks_into_readings():
 # -- the register model: a sentence that reads as news takes its news readings ----------------
 
 NEWS = "行政院今仔日表示，政府會繼續推動經濟佮社會的發展。"
-SPEECH = "我佮伊去食飯。"
+SPEECH = "我佮伊去食飯。\n"         # a paragraph of its own: the news sentence after it does not weigh on it
 
 
 def test_the_usual_reading_of_a_news_sentence_is_its_news_reading(client):

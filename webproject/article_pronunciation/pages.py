@@ -4,13 +4,14 @@ A page's work and size follow the page, not the article (the whole of 100,000
 × 行 was 39 MB of HTML and a worker's memory 250 MiB above its resting size).
 
 Pages end where fastpron's reading starts afresh, so that a page reads exactly
-as the same stretch of the whole article: after a line break or a sentence end
-(。！？!?, with the closing punctuation after it), whichever comes last.  No
-lexicon word and no number spans those, the word before one ends a phrase
-either way, tone sandhi looks no further, and the register model reads each
-sentence on its own.
-A stretch longer than a page with neither is cut at the page length: there the
-last word of a page may read as if the text ended after it.
+as the same stretch of the whole article: after the page's last line break,
+where the register model's paragraph ends too.  No lexicon word and no number
+spans one, the word before it ends a phrase, and tone sandhi looks no further.
+A paragraph longer than a page is cut after a sentence end (。！？!?, with the
+closing punctuation after it): there the register model weighs each part of
+the paragraph apart.  A stretch longer than a page with neither is cut at the
+page length: there the last word of a page may read as if the text ended
+after it.
 """
 
 from __future__ import annotations
@@ -23,17 +24,19 @@ CLOSING = "」』）》〉】〕”’)"
 
 def page_ends(text: str, length: int) -> list[int]:
     """The offset where each page of `text` ends, the last one len(text): each page as long
-    as it can be, up to `length` characters, ended after its last line break or sentence end
-    (or at `length` without either)."""
+    as it can be, up to `length` characters, ended after its last line break, else after its
+    last sentence end (or at `length` without either)."""
     ends, start, n = [], 0, len(text)
     while n - start > length:
         limit = start + length
-        end = max(text.rfind(mark, start, limit) for mark in "\n" + SENTENCE_ENDS) + 1
+        end = text.rfind("\n", start, limit) + 1
         if end <= start:
-            end = limit
-        elif text[end - 1] != "\n":
-            while end < limit and text[end] in CLOSING:
-                end += 1
+            end = max(text.rfind(mark, start, limit) for mark in SENTENCE_ENDS) + 1
+            if end <= start:
+                end = limit
+            else:
+                while end < limit and text[end] in CLOSING:
+                    end += 1
         ends.append(end)
         start = end
     ends.append(n)
