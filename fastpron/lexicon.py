@@ -192,7 +192,8 @@ class RegisterModel:
 
     def is_news(self, chars: str) -> bool:
         """Is `chars`, a sentence standing alone, news?"""
-        return self.reads_as_news(*self.score(chars), *self.score(chars))
+        score = self.score(chars)
+        return self.reads_as_news(*score, *score)
 
     def keys(self) -> list[tuple[int, int]]:
         """(key, weight), sorted: a character's key is its code point, a pair's

@@ -235,11 +235,12 @@ class ReferenceAnnotator(BaseAnnotator):
             if news:
                 chars = "".join(ch for ch in keys[sentence[0].start:sentence[-1].end] if is_han(ch))
                 scored.append((news, self.register.score(chars)))
-            if ends and "\n" in text[seg.start:seg.end] or k + 1 == len(segments):
+            if (ends and "\n" in text[seg.start:seg.end]) or k + 1 == len(segments):     # the paragraph ends
                 self._choose_in_paragraph(scored)
                 scored = []
 
     def _choose_in_paragraph(self, scored: list) -> None:
+        """The news readings of one paragraph's scored sentences that read as news."""
         paragraph_total, paragraph_n = sum(total for _, (total, _) in scored), sum(n for _, (_, n) in scored)
         for news, (total, n) in scored:
             if self.register.reads_as_news(total, n, paragraph_total, paragraph_n):

@@ -30,13 +30,12 @@ def page_ends(text: str, length: int) -> list[int]:
     while n - start > length:
         limit = start + length
         end = text.rfind("\n", start, limit) + 1
-        if end <= start:
+        if end <= start:                        # no line break: the last sentence end, and its 」
             end = max(text.rfind(mark, start, limit) for mark in SENTENCE_ENDS) + 1
-            if end <= start:
-                end = limit
-            else:
-                while end < limit and text[end] in CLOSING:
-                    end += 1
+            while start < end < limit and text[end] in CLOSING:
+                end += 1
+        if end <= start:
+            end = limit
         ends.append(end)
         start = end
     ends.append(n)
