@@ -67,6 +67,7 @@ TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
 LEXICON_HEADER = TSV_HEADER + ("register",)
 DICTIONARY_PRIOR = 5       # pseudo-count of the dictionaries' reading of a word
 CORPUS_OVERRULES = 20      # how much more often the corpus must read a character otherwise
+DICTIONARY_TIE = 0.3       # a character's reading this near the first in the dictionaries: the corpus chooses
 TRAIN = HERE.parent.parent / "shared" / "data" / "icorpus" / "train.tsv.gz"
 EXTRA_DICTIONARIES = ("taihoa", "itaigi", "plants")
 
@@ -141,17 +142,38 @@ def add_reading(rows: list[Row], reading: str, source: str, weight: int = 0, cou
     rows.append(Row(reading, [source], weight, "", count))
 
 
+def corpus_reads(row: Row, cut: dict[str, int] | None) -> int:
+    """How often the corpus reads the key as `row` where fastpron cuts it out (else, where
+    the corpus's own words are the key)."""
+    if cut is None:
+        return row.count
+    return sum(n for reading, n in cut.items() if same_reading(row.reading, reading))
+
+
+def close_call(first: Row, other: Row) -> bool:
+    """Do the dictionaries give a character's `other` reading nearly as often as its first
+    (DICTIONARY_TIE), so that the corpus may choose between them?  fastpron's own
+    preferred_readings.tsv stays first."""
+    return ("preferred" not in first.sources and other.weight > 0
+            and other.weight >= DICTIONARY_TIE * first.weight)
+
+
 def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> list[tuple]:
     """The TSV rows: each key's readings best first, with their weights (see the module's doc)."""
     out = []
     for key in sorted(keys):
         rows = keys[key]
+        cut = (where_cut or {}).get(key)
         if len(key) == 1:
             # dictionary order; corpus-only readings after it
             ranked = sorted(rows, key=lambda row: -row.weight)
             weights = [max(row.weight, 1) for row in ranked]
             best = max(ranked, key=lambda row: row.count)
-            if best.count >= CORPUS_OVERRULES * max(ranked[0].count, 1):
+            if best.count < CORPUS_OVERRULES * max(ranked[0].count, 1):
+                best = max(ranked, key=lambda row: corpus_reads(row, cut))
+                if not (corpus_reads(best, cut) and close_call(ranked[0], best)):
+                    best = ranked[0]
+            if best is not ranked[0]:
                 ranked.remove(best)
                 ranked.insert(0, best)
                 weights = [max(weights)] + weights[1:]
@@ -170,11 +192,7 @@ def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> li
         # The reading the corpus gives most where fastpron cuts the key out of its sentences
         # (else, where the corpus's own words are the key), when it is not the first: news
         # sentences take it (learn_register.py decides which sentences read as news).
-        cut = (where_cut or {}).get(key)
-        if cut is not None:
-            read = [sum(n for reading, n in cut.items() if same_reading(row.reading, reading)) for row in ranked]
-        else:
-            read = [row.count for row in ranked]
+        read = [corpus_reads(row, cut) for row in ranked]
         best = max(range(len(ranked)), key=read.__getitem__)
         news = ranked[best] if read[best] and best else None
         for row, weight in zip(ranked, weights):

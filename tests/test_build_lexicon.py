@@ -68,6 +68,23 @@ def test_the_news_reading_is_the_corpus_s_where_fastpron_cuts(tmp_path):
             if key == "兩"] == [("兩", "nng7", ""), ("兩", "niu2", "")]
 
 
+def test_the_corpus_chooses_between_a_character_s_readings_the_dictionaries_give_nearly_as_often():
+    """巧: the dictionaries give khiáu 28 against khá's 78 (over DICTIONARY_TIE), so the corpus's
+    khiáu comes first for every register.  佮: kap is 6 against kah's 30, too far below, so it
+    stays the news reading.  咧: fastpron's preferred_readings.tsv keeps teh first."""
+    keys = {
+        "巧": [Row("kha2", ["word", "char"], 78, count=1), Row("khiau2", ["char", "icorpus"], 28, count=9)],
+        "佮": [Row("kah4", ["word", "char", "icorpus"], 30, count=109), Row("kap4", ["char", "icorpus"], 6, count=900)],
+        "咧": [Row("teh4", ["char", "preferred"], 8), Row("leh4", ["word", "char", "icorpus"], 7, count=5)],
+    }
+    assert ranked(keys) == [("佮", "kah4", ""), ("佮", "kap4", "news"),
+                            ("咧", "teh4", ""), ("咧", "leh4", "news"),
+                            ("巧", "khiau2", ""), ("巧", "kha2", "")]
+    # a reading only the corpus gives is never a close call (it comes first only 20 to 1)
+    keys = {"巧": [Row("kha2", ["word", "char"], 78), Row("khau2", ["icorpus"], 0, count=19)]}
+    assert ranked(keys) == [("巧", "kha2", ""), ("巧", "khau2", "news")]
+
+
 def test_the_register_model_s_bigrams():
     """learn_register.py's estimates: add-k unigrams, and a pair's share mixed in only
     when the pair was seen often enough."""

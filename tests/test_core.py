@@ -148,7 +148,7 @@ def test_user_dictionary_odd_keys_and_new_syllables():
     annotator = Annotator()
     annotator.add_word("卡拉OK", "khah4-lah4-ooh4-kheh4")  # non-Han characters in a key
     annotator.add_word("𠀀", "ngiau1")                      # astral plane
-    assert annotator.romanize("唱卡拉OK") == "Tshiàng khah-lah-ooh-kheh"
+    assert annotator.romanize("唱卡拉OK") == "Tshiùnn khah-lah-ooh-kheh"
     assert annotator.romanize("𠀀", tones="numbers") == "Ngiau1"
 
 
