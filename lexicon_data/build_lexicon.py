@@ -28,7 +28,10 @@ The model the weights encode, a reading's score within its key:
   after the dictionaries' own.  Only a reading the corpus gives the standing-
   alone character at least CORPUS_OVERRULES times as often as the first
   one (and CORPUS_OVERRULES times at the least) comes first: 和 hâm, 564
-  times against hām's once.
+  times against hām's once.  Where the dictionaries are themselves nearly
+  divided (another reading at least DICTIONARY_TIE of the first's weight:
+  代 tē 131, tāi 124), the reading the corpus gives most where fastpron cuts
+  the character out comes first, for every register (代 tāi, 巧 khiáu).
 
 A key's news reading, which a sentence that reads as news takes (the
 ``register`` column; learn_register.py decides which sentences do), is the
