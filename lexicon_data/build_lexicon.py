@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import math
 import os
 import pathlib
 import sys
@@ -70,6 +71,7 @@ TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
 LEXICON_HEADER = TSV_HEADER + ("register",)
 DICTIONARY_PRIOR = 5       # pseudo-count of the dictionaries' reading of a word
 CORPUS_OVERRULES = 20      # how much more often the corpus must read a character otherwise
+NEWS_SIGNIFICANCE = 1.5   # how clearly the corpus must prefer a news reading to the first (clearly_more)
 DICTIONARY_TIE = 0.3       # a character's reading this near the first in the dictionaries: the corpus chooses
 TRAIN = HERE.parent.parent / "shared" / "data" / "icorpus" / "train.tsv.gz"
 EXTRA_DICTIONARIES = ("taihoa", "itaigi", "plants")
@@ -161,6 +163,14 @@ def close_call(first: Row, other: Row) -> bool:
             and other.weight >= DICTIONARY_TIE * first.weight)
 
 
+def clearly_more(news: int, first: int) -> bool:
+    """Does the corpus read a key the news way clearly more often than the first way?  Where it
+    reads it both ways, the difference must stand NEWS_SIGNIFICANCE standard deviations of a
+    fair coin (阮 gún 6 times, guán 3: no); a reading the corpus never gives the first way
+    needs no more than once (加開 ka-khui)."""
+    return first == 0 or (news - first) / math.sqrt(news + first) >= NEWS_SIGNIFICANCE
+
+
 def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> list[tuple]:
     """The TSV rows: each key's readings best first, with their weights (see the module's doc)."""
     out = []
@@ -197,7 +207,7 @@ def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> li
         # sentences take it (learn_register.py decides which sentences read as news).
         read = [corpus_reads(row, cut) for row in ranked]
         best = max(range(len(ranked)), key=read.__getitem__)
-        news = ranked[best] if read[best] and best else None
+        news = ranked[best] if read[best] and best and clearly_more(read[best], read[0]) else None
         for row, weight in zip(ranked, weights):
             out.append((key, row.reading, ",".join(row.sources), weight, row.context, "news" if row is news else ""))
     return out

@@ -58,7 +58,7 @@ DICTIONARY_LAMBDA = 0.2    # the same for the dictionaries' words
 SMOOTHING = 0.5            # add-k for the unigram estimates
 VOCABULARY = 60_000        # characters the add-k spreads over
 MIN_PAIR_COUNT = 2         # pairs seen fewer times are left to the unigram (a smaller model, same accuracy)
-THRESHOLD = 0.8            # mean log-ratio above which a sentence reads as news
+THRESHOLD = 0.7            # mean log-ratio above which a sentence reads as news
 SCALE = 1000               # weights in thousandths
 
 

@@ -85,6 +85,25 @@ def test_the_corpus_chooses_between_a_character_s_readings_the_dictionaries_give
     assert ranked(keys) == [("巧", "kha2", ""), ("巧", "khau2", "news")]
 
 
+def test_a_news_reading_must_be_clearly_the_corpus_s():
+    """阮: the corpus reads it gún 6 times and guán 3 where fastpron cuts it out, not clearly
+    more (1 standard deviation, under NEWS_SIGNIFICANCE): no news reading.  就是: 40 against 5
+    is.  加開: a reading the corpus never gives the first way needs only one."""
+    keys = {
+        "阮": [Row("guan2", ["word", "char"], 15), Row("gun2", ["icorpus"], 0)],
+        "就是": [Row("tsiu7-si7", ["word"], 5), Row("tioh8-si7", ["icorpus"], 0)],
+        "加開": [Row("ke1-khui1", ["dictionary"], 1), Row("ka1-khui1", ["icorpus"], 0)],
+    }
+    where_cut = {"阮": {"gun2": 6, "guan2": 3}, "就是": {"tioh8-si7": 40, "tsiu7-si7": 5},
+                 "加開": {"ka1-khui1": 1}}
+    assert [(key, reading, register) for key, reading, _, _, _, register in build.ranked_rows(keys, where_cut)] == [
+        ("加開", "ke1-khui1", ""), ("加開", "ka1-khui1", "news"),
+        ("就是", "tsiu7-si7", ""), ("就是", "tioh8-si7", "news"),
+        ("阮", "guan2", ""), ("阮", "gun2", ""),
+    ]
+    assert build.clearly_more(1, 0) and not build.clearly_more(6, 3) and build.clearly_more(40, 5)
+
+
 def test_the_register_model_s_bigrams():
     """learn_register.py's estimates: add-k unigrams, and a pair's share mixed in only
     when the pair was seen often enough."""
