@@ -73,7 +73,7 @@ TSV_HEADER = ("hanji", "reading", "source", "weight", "context")
 LEXICON_HEADER = TSV_HEADER + ("register",)
 DICTIONARY_PRIOR = 5       # pseudo-count of the dictionaries' reading of a word
 CORPUS_OVERRULES = 20      # how much more often the corpus must read a character otherwise
-NEWS_SIGNIFICANCE = 1.5   # how clearly the corpus must prefer a news reading to the first (clearly_more)
+NEWS_SIGNIFICANCE = 1.5    # how clearly the corpus must prefer a news reading to the first (clearly_more)
 DICTIONARY_TIE = 0.3       # a character's reading this near the first in the dictionaries: the corpus chooses
 TRAIN = HERE.parent.parent / "shared" / "data" / "icorpus" / "train.tsv.gz"
 EXTRA_DICTIONARIES = ("taihoa", "itaigi", "plants")
@@ -185,6 +185,7 @@ def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> li
             weights = [max(row.weight, 1) for row in ranked]
             best = max(ranked, key=lambda row: row.count)
             if best.count < CORPUS_OVERRULES * max(ranked[0].count, 1):
+                # no landslide: the corpus still chooses where the dictionaries nearly tie
                 best = max(ranked, key=lambda row: corpus_reads(row, cut))
                 if not (corpus_reads(best, cut) and close_call(ranked[0], best)):
                     best = ranked[0]
