@@ -44,6 +44,17 @@ def test_a_sentence_far_from_its_paragraph_s_register_keeps_its_own(native, refe
         assert readings_of_kah(annotator, SPEECH + "\n" + NEWS + "\n" + SPEECH) == ["kah", "kap", "kah"]
 
 
+def test_a_paragraph_of_more_sentences_than_the_core_keeps_on_its_stack(native, reference):
+    """The core scores 64 sentences of a paragraph on its stack, then on the heap: the
+    paragraph's mean is all of theirs.  In 80 sentences, 8 news ones are enough to read
+    as news, wherever they stand, and 7 are not; 32 carry the everyday ones along."""
+    for annotator in (native, reference):
+        assert readings_of_kah(annotator, NEWS * 8 + SPEECH * 72) == ["kap"] * 8 + ["kah"] * 72
+        assert readings_of_kah(annotator, SPEECH * 72 + NEWS * 8) == ["kah"] * 72 + ["kap"] * 8
+        assert readings_of_kah(annotator, SPEECH * 73 + NEWS * 7) == ["kah"] * 80
+        assert readings_of_kah(annotator, SPEECH * 48 + NEWS * 32) == ["kap"] * 80
+
+
 def test_a_pick_outweighs_the_register(native, reference):
     at = NEWS.index("佮")
     for annotator in (native, reference):
