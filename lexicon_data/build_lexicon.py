@@ -179,6 +179,7 @@ def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> li
     for key in sorted(keys):
         rows = keys[key]
         cut = (where_cut or {}).get(key)
+        reads = {row: corpus_reads(row, cut) for row in rows}
         if len(key) == 1:
             # dictionary order; corpus-only readings after it
             ranked = sorted(rows, key=lambda row: -row.weight)
@@ -186,8 +187,8 @@ def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> li
             best = max(ranked, key=lambda row: row.count)
             if best.count < CORPUS_OVERRULES * max(ranked[0].count, 1):
                 # no landslide: the corpus still chooses where the dictionaries nearly tie
-                best = max(ranked, key=lambda row: corpus_reads(row, cut))
-                if not (corpus_reads(best, cut) and close_call(ranked[0], best)):
+                best = max(ranked, key=reads.__getitem__)
+                if not (reads[best] and close_call(ranked[0], best)):
                     best = ranked[0]
             if best is not ranked[0]:
                 ranked.remove(best)
@@ -208,7 +209,7 @@ def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> li
         # The reading the corpus gives most where fastpron cuts the key out of its sentences
         # (else, where the corpus's own words are the key), when it is not the first: news
         # sentences take it (learn_register.py decides which sentences read as news).
-        read = [corpus_reads(row, cut) for row in ranked]
+        read = [reads[row] for row in ranked]
         best = max(range(len(ranked)), key=read.__getitem__)
         news = ranked[best] if read[best] and best and clearly_more(read[best], read[0]) else None
         for row, weight in zip(ranked, weights):
@@ -341,7 +342,7 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
     # Other dictionaries: the characters and words taibun's data lacks (參詳
     # tsham-siông).  With every word of theirs as a key the MOE examples were
     # at 3.40%; with the words adds_a_word lets in, 3.14% (3.25% without).
-    listed = listed_syllables(keys)
+    taibun_syllables = listed_syllables(keys)
     taibun_words = dictionary_reader(keys, variants)
     for name in EXTRA_DICTIONARIES:
         path = sources / f"{name}.tsv"
@@ -351,7 +352,7 @@ def merge(sources: pathlib.Path = SOURCES, variants: dict[str, str] | None = Non
             key = canonical(fields["hanji"], variants)
             if key in taibun_keys:
                 continue
-            if len(key) > 1 and not adds_a_word(key, fields["reading"], listed, taibun_words):
+            if len(key) > 1 and not adds_a_word(key, fields["reading"], taibun_syllables, taibun_words):
                 continue
             add_reading(keys.setdefault(key, []), with_alternants(key, fields["reading"], table), name,
                         weight=1)
