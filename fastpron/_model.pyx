@@ -207,7 +207,8 @@ cdef bint choose_register_readings(TokenBuffer* tokens, const LexView* lex, cons
         if ends_paragraph_token(&items[end - 1], data, kind):
             choose_in_paragraph(tokens, lex, sentences, count)
             count = 0
-    choose_in_paragraph(tokens, lex, sentences, count)
+    if count:                                  # (also spares GCC a false "uninitialized" warning)
+        choose_in_paragraph(tokens, lex, sentences, count)
     if sentences != on_stack:
         free(sentences)
     return True
