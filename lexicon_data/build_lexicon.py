@@ -209,9 +209,9 @@ def ranked_rows(keys: dict[str, list[Row]], where_cut: dict | None = None) -> li
         # The reading the corpus gives most where fastpron cuts the key out of its sentences
         # (else, where the corpus's own words are the key), when it is not the first: news
         # sentences take it (learn_register.py decides which sentences read as news).
-        read = [reads[row] for row in ranked]
-        best = max(range(len(ranked)), key=read.__getitem__)
-        news = ranked[best] if read[best] and best and clearly_more(read[best], read[0]) else None
+        news = max(ranked, key=reads.__getitem__)
+        if news is ranked[0] or not reads[news] or not clearly_more(reads[news], reads[ranked[0]]):
+            news = None
         for row, weight in zip(ranked, weights):
             out.append((key, row.reading, ",".join(row.sources), weight, row.context, "news" if row is news else ""))
     return out
